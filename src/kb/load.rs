@@ -1,0 +1,330 @@
+//! Loads `knowledge/` and checks every rule of its schema (see `knowledge/README.md`),
+//! collecting every problem rather than stopping at the first.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::position::NodePath;
+use super::source::{Diagnostic, LoadError, SourceFile};
+use super::{Case, ControlCategory, Entry, KnowledgeBase, Origin, Owner, Service, Vocabulary};
+
+/// Sub-directories of the knowledge directory that do not hold entry files.
+const NOT_ENTRIES: [&str; 2] = ["vocabulary", "quiz"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntryFile {
+    topic: Option<String>,
+    entries: Vec<serde_yaml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    id: String,
+    question: String,
+    owner: Owner,
+    rationale: String,
+    #[serde(default)]
+    services: Vec<String>,
+    topic: Option<String>,
+    control: Option<ControlCategory>,
+    aws_does: Option<String>,
+    customer_does: Option<String>,
+    #[serde(default)]
+    cases: Vec<Case>,
+    phrasings: Vec<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    source: String,
+    #[serde(default)]
+    related: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServices {
+    services: Vec<serde_yaml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSynonyms {
+    synonyms: Vec<Vec<String>>,
+}
+
+/// Loads and validates the knowledge base in `dir`.
+pub fn load_dir(dir: &Path) -> Result<KnowledgeBase, LoadError> {
+    let mut diags = Vec::new();
+    let vocabulary = load_vocabulary(dir, &mut diags);
+    let known_services: Option<HashSet<&str>> = vocabulary
+        .as_ref()
+        .map(|v| v.services.iter().map(|s| s.id.as_str()).collect());
+
+    let mut files = Vec::new();
+    for path in entry_files(dir)? {
+        if let Some(f) = SourceFile::read(&path, &mut diags) {
+            files.push(f);
+        }
+    }
+
+    // Parse every entry of every file, remembering where each one is.
+    let mut located: Vec<(Entry, usize, NodePath)> = Vec::new();
+    for (fi, file) in files.iter().enumerate() {
+        let Some(raw) = file.top::<RawEntryFile>(&mut diags) else {
+            continue;
+        };
+        for (i, value) in raw.entries.into_iter().enumerate() {
+            let at = NodePath::root().key("entries").index(i);
+            let Some(e) = file.item::<RawEntry>(value, &at, &mut diags) else {
+                continue;
+            };
+            if let Some(entry) = check_entry(
+                e,
+                raw.topic.as_deref(),
+                file,
+                &at,
+                known_services.as_ref(),
+                &mut diags,
+            ) {
+                located.push((entry, fi, at));
+            }
+        }
+    }
+
+    // Rules across files: unique ids, references that resolve.
+    let mut first_seen: HashMap<&str, &Origin> = HashMap::new();
+    for (entry, fi, at) in &located {
+        if let Some(prev) = first_seen.get(entry.id.as_str()) {
+            diags.push(files[*fi].diag(
+                &at.key("id"),
+                format!("duplicate id `{}`: first defined at {prev}", entry.id),
+            ));
+        } else {
+            first_seen.insert(&entry.id, &entry.origin);
+        }
+    }
+    let ids: HashSet<&str> = located.iter().map(|(e, ..)| e.id.as_str()).collect();
+    for (entry, fi, at) in &located {
+        for (j, r) in entry.related.iter().enumerate() {
+            if !ids.contains(r.as_str()) {
+                diags.push(files[*fi].diag(
+                    &at.key("related").index(j),
+                    format!("related entry `{r}` does not exist"),
+                ));
+            } else if r == &entry.id {
+                diags.push(files[*fi].diag(
+                    &at.key("related").index(j),
+                    "an entry cannot be related to itself".into(),
+                ));
+            }
+        }
+        for (k, case) in entry.cases.iter().enumerate() {
+            if let Some(r) = &case.entry {
+                if !ids.contains(r.as_str()) {
+                    diags.push(files[*fi].diag(
+                        &at.key("cases").index(k).key("entry"),
+                        format!("case entry `{r}` does not exist"),
+                    ));
+                }
+            }
+        }
+    }
+
+    if !diags.is_empty() {
+        return Err(LoadError::Invalid(diags));
+    }
+    let entries = located.into_iter().map(|(e, ..)| e).collect();
+    Ok(KnowledgeBase::from_parts(
+        entries,
+        vocabulary.unwrap_or_default(),
+    ))
+}
+
+/// Checks one deserialised entry's values; returns it when it is valid.
+fn check_entry(
+    e: RawEntry,
+    file_topic: Option<&str>,
+    file: &SourceFile,
+    at: &NodePath,
+    services: Option<&HashSet<&str>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Entry> {
+    let before = diags.len();
+    let mut problem = |field: NodePath, msg: String| diags.push(file.diag(&field, msg));
+
+    if e.id.is_empty()
+        || !e
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        problem(
+            at.key("id"),
+            format!("id `{}` must be non-empty snake_case (a-z, 0-9, _)", e.id),
+        );
+    }
+    for (name, value) in [
+        ("question", &e.question),
+        ("rationale", &e.rationale),
+        ("source", &e.source),
+    ] {
+        if value.trim().is_empty() {
+            problem(at.key(name), format!("`{name}` must not be empty"));
+        }
+    }
+    let topic = e.topic.as_deref().or(file_topic).map(str::to_string);
+    match &topic {
+        None => problem(
+            at.key("topic"),
+            "missing field `topic` (set it on the entry or at the top of the file)".into(),
+        ),
+        Some(t) if t.trim().is_empty() => {
+            problem(at.key("topic"), "`topic` must not be empty".into())
+        }
+        Some(_) => {}
+    }
+    if e.phrasings.len() < 3 {
+        problem(
+            at.key("phrasings"),
+            format!(
+                "needs at least 3 phrasings (how people ask it), found {}",
+                e.phrasings.len()
+            ),
+        );
+    }
+    for (j, p) in e.phrasings.iter().enumerate() {
+        if p.trim().is_empty() {
+            problem(at.key("phrasings").index(j), "empty phrasing".into());
+        }
+    }
+    if e.owner == Owner::Shared {
+        for (name, value) in [
+            ("aws_does", &e.aws_does),
+            ("customer_does", &e.customer_does),
+        ] {
+            if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+                problem(
+                    at.key(name),
+                    format!("a shared entry must say what each side does: `{name}` is missing"),
+                );
+            }
+        }
+    }
+    if let Some(known) = services {
+        for (j, s) in e.services.iter().enumerate() {
+            if !known.contains(s.as_str()) {
+                problem(
+                    at.key("services").index(j),
+                    format!("unknown service `{s}` (not in vocabulary/services.yaml)"),
+                );
+            }
+        }
+        for (k, case) in e.cases.iter().enumerate() {
+            if case.services.is_empty() {
+                problem(
+                    at.key("cases").index(k).key("services"),
+                    "a case needs at least one service".into(),
+                );
+            }
+            for (j, s) in case.services.iter().enumerate() {
+                if !known.contains(s.as_str()) {
+                    problem(
+                        at.key("cases").index(k).key("services").index(j),
+                        format!("unknown service `{s}` (not in vocabulary/services.yaml)"),
+                    );
+                }
+            }
+        }
+    }
+    if diags.len() > before {
+        return None;
+    }
+    Some(Entry {
+        origin: Origin {
+            file: file.path.clone(),
+            line: file.line(at),
+        },
+        id: e.id,
+        owner: e.owner,
+        services: e.services,
+        topic: topic.unwrap_or_default(),
+        question: e.question,
+        phrasings: e.phrasings,
+        rationale: e.rationale,
+        source: e.source,
+        keywords: e.keywords,
+        control: e.control,
+        aws_does: e.aws_does,
+        customer_does: e.customer_does,
+        cases: e.cases,
+        related: e.related,
+    })
+}
+
+fn load_vocabulary(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vocabulary> {
+    let before = diags.len();
+    let mut services = Vec::new();
+    if let Some(file) = SourceFile::read(&dir.join("vocabulary/services.yaml"), diags) {
+        if let Some(raw) = file.top::<RawServices>(diags) {
+            let mut seen = HashSet::new();
+            for (i, value) in raw.services.into_iter().enumerate() {
+                let at = NodePath::root().key("services").index(i);
+                if let Some(s) = file.item::<Service>(value, &at, diags) {
+                    if !seen.insert(s.id.clone()) {
+                        diags.push(
+                            file.diag(&at.key("id"), format!("duplicate service id `{}`", s.id)),
+                        );
+                    }
+                    services.push(s);
+                }
+            }
+        }
+    }
+    let mut synonyms = Vec::new();
+    if let Some(file) = SourceFile::read(&dir.join("vocabulary/synonyms.yaml"), diags) {
+        if let Some(raw) = file.top::<RawSynonyms>(diags) {
+            for (i, group) in raw.synonyms.into_iter().enumerate() {
+                if group.len() < 2 || group.iter().any(|w| w.trim().is_empty()) {
+                    diags.push(file.diag(
+                        &NodePath::root().key("synonyms").index(i),
+                        "a synonym group needs at least two non-empty words".into(),
+                    ));
+                }
+                synonyms.push(group);
+            }
+        }
+    }
+    (diags.len() == before).then_some(Vocabulary { services, synonyms })
+}
+
+/// Every entry file under `dir`, sorted, skipping the vocabulary and the quiz bank.
+fn entry_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    fn walk(dir: &Path, top: bool, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+        let io = |source| LoadError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        for item in std::fs::read_dir(dir).map_err(io)? {
+            let path = item.map_err(io)?.path();
+            if path.is_dir() {
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if !(top && NOT_ENTRIES.contains(&name)) {
+                    walk(&path, false, out)?;
+                }
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml")
+            ) {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, true, &mut out)?;
+    out.sort();
+    Ok(out)
+}

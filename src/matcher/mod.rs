@@ -1,0 +1,369 @@
+//! The matcher: finds the knowledge-base entry a free-text question is about, or says
+//! honestly that it does not know. Core logic: no IO, no Discord.
+//!
+//! Design: every entry's question, phrasings and keywords become small documents of
+//! normalised terms (see `normalize`). An inverted index maps each term to the documents
+//! holding it, so a query touches only the documents that share a term with it. A
+//! document's similarity is the geometric mean of how much of the query it explains and
+//! how much of it the query covers, both weighted by inverse document frequency. Named
+//! services then boost entries about them and demote entries about other services, and an
+//! "it depends" entry is routed to the case for the named service.
+
+mod fuzzy;
+pub mod normalize;
+
+use std::collections::HashMap;
+
+use crate::kb::{Entry, KnowledgeBase, Owner};
+use normalize::{service_term, Normalized, Normalizer};
+
+/// At or above this confidence the matcher answers.
+pub const ANSWER_THRESHOLD: f32 = 0.5;
+/// At or above this (and below `ANSWER_THRESHOLD`) it offers "did you mean" choices.
+pub const SUGGEST_THRESHOLD: f32 = 0.3;
+/// How many "did you mean" choices at most.
+pub const MAX_SUGGESTIONS: usize = 3;
+
+/// What the matcher concluded about a question.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// The question is about `entry` (an index into the knowledge base's entries), whose
+    /// owner is `owner`. `via` is the "it depends" entry it was routed from, if any.
+    Known {
+        entry: usize,
+        owner: Owner,
+        via: Option<usize>,
+    },
+    /// Not sure: up to three likely entries.
+    Unsure { suggestions: Vec<usize> },
+    /// Not about the shared responsibility model, as far as the matcher can tell.
+    Unknown,
+}
+
+/// The matcher's answer to one question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub verdict: Verdict,
+    /// 0..1: how sure the matcher is that `verdict` names the right entry.
+    pub confidence: f32,
+    /// Services the question named, by id.
+    pub services: Vec<String>,
+    /// Entries that came next, best first (for "related questions").
+    pub runners_up: Vec<usize>,
+}
+
+impl Answer {
+    pub fn owner(&self) -> Option<Owner> {
+        match self.verdict {
+            Verdict::Known { owner, .. } => Some(owner),
+            _ => None,
+        }
+    }
+}
+
+struct Doc {
+    entry: u32,
+    weight: f32,
+    /// Sum of the idf of the document's distinct terms.
+    norm: f32,
+}
+
+struct EntryInfo {
+    owner: Owner,
+    services: Vec<String>,
+    /// (services, owner, entry index to answer with)
+    cases: Vec<(Vec<String>, Owner, Option<usize>)>,
+}
+
+/// A search index over a knowledge base.
+pub struct Matcher {
+    normalizer: Normalizer,
+    terms: HashMap<String, u32>,
+    idf: Vec<f32>,
+    /// Per term: the documents holding it.
+    postings: Vec<Vec<u32>>,
+    docs: Vec<Doc>,
+    entries: Vec<EntryInfo>,
+    unknown_idf: f32,
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("entries", &self.entries.len())
+            .field("docs", &self.docs.len())
+            .field("terms", &self.terms.len())
+            .finish()
+    }
+}
+
+/// Document kinds and their weights: what an entry is asked as counts most.
+const QUESTION_WEIGHT: f32 = 1.0;
+const PHRASING_WEIGHT: f32 = 1.0;
+const KEYWORDS_WEIGHT: f32 = 0.85;
+/// Everything an entry says, for long inputs that describe rather than ask.
+const CONTEXT_WEIGHT: f32 = 0.75;
+
+/// Multipliers for entries when the question names services.
+const SAME_SERVICE: f32 = 1.15;
+const OTHER_SERVICE: f32 = 0.6;
+/// An entry about a specific service when the question names none.
+const UNASKED_SERVICE: f32 = 0.9;
+
+fn entry_docs(e: &Entry) -> Vec<(String, f32)> {
+    let mut docs = vec![(e.question.clone(), QUESTION_WEIGHT)];
+    docs.extend(e.phrasings.iter().map(|p| (p.clone(), PHRASING_WEIGHT)));
+    if !e.keywords.is_empty() {
+        docs.push((e.keywords.join(" "), KEYWORDS_WEIGHT));
+    }
+    let mut context = vec![e.question.as_str(), e.rationale.as_str()];
+    context.extend(e.aws_does.as_deref());
+    context.extend(e.customer_does.as_deref());
+    context.extend(e.keywords.iter().map(String::as_str));
+    docs.push((context.join(" "), CONTEXT_WEIGHT));
+    docs
+}
+
+impl Matcher {
+    /// Indexes every entry of `kb`.
+    pub fn new(kb: &KnowledgeBase) -> Self {
+        let raw: Vec<Vec<(String, f32)>> = kb.entries().iter().map(entry_docs).collect();
+        let normalizer = Normalizer::new(
+            kb.vocabulary(),
+            raw.iter().flatten().map(|(t, _)| t.as_str()),
+        );
+        let index_of: HashMap<&str, usize> = kb
+            .entries()
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+
+        let mut terms: HashMap<String, u32> = HashMap::new();
+        let mut entry_df: Vec<u32> = Vec::new();
+        let mut postings: Vec<Vec<u32>> = Vec::new();
+        let mut doc_terms: Vec<Vec<u32>> = Vec::new();
+        let mut docs = Vec::new();
+        for (ei, (entry, texts)) in kb.entries().iter().zip(&raw).enumerate() {
+            let mut seen_in_entry: Vec<u32> = Vec::new();
+            for (text, weight) in texts {
+                let mut n = normalizer.normalize(text, false);
+                // An entry's documents all carry its services.
+                for s in &entry.services {
+                    if !n.services.contains(s) {
+                        n.terms.push(normalize::Term {
+                            text: service_term(s),
+                            quality: 1.0,
+                            unknown: false,
+                        });
+                    }
+                }
+                let mut ids: Vec<u32> = n
+                    .terms
+                    .iter()
+                    .map(|t| {
+                        let next = terms.len() as u32;
+                        let id = *terms.entry(t.text.clone()).or_insert(next);
+                        if id as usize == postings.len() {
+                            postings.push(Vec::new());
+                            entry_df.push(0);
+                        }
+                        id
+                    })
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                if ids.is_empty() {
+                    continue;
+                }
+                let doc = docs.len() as u32;
+                for &t in &ids {
+                    postings[t as usize].push(doc);
+                    if !seen_in_entry.contains(&t) {
+                        seen_in_entry.push(t);
+                        entry_df[t as usize] += 1;
+                    }
+                }
+                doc_terms.push(ids);
+                docs.push(Doc {
+                    entry: ei as u32,
+                    weight: *weight,
+                    norm: 0.0,
+                });
+            }
+        }
+        let n = kb.entries().len().max(1) as f32;
+        let idf: Vec<f32> = entry_df
+            .iter()
+            .map(|&df| (1.0 + n / df.max(1) as f32).ln())
+            .collect();
+        for (doc, ids) in docs.iter_mut().zip(&doc_terms) {
+            doc.norm = ids.iter().map(|&t| idf[t as usize]).sum();
+        }
+        let entries = kb
+            .entries()
+            .iter()
+            .map(|e| EntryInfo {
+                owner: e.owner,
+                services: e.services.clone(),
+                cases: e
+                    .cases
+                    .iter()
+                    .map(|c| {
+                        let target = c.entry.as_deref().and_then(|id| index_of.get(id).copied());
+                        (c.services.clone(), c.owner, target)
+                    })
+                    .collect(),
+            })
+            .collect();
+        Matcher {
+            normalizer,
+            terms,
+            idf,
+            postings,
+            docs,
+            entries,
+            unknown_idf: (1.0 + n).ln(),
+        }
+    }
+
+    /// Normalises a question the way the index sees it (for diagnostics and tests).
+    pub fn normalize(&self, question: &str) -> Normalized {
+        self.normalizer.normalize(question, true)
+    }
+
+    /// Scores every entry that shares a term with `question`, best first.
+    pub fn rank(&self, question: &str) -> (Normalized, Vec<(usize, f32)>) {
+        let q = self.normalize(question);
+        // Distinct query terms, with the best quality seen.
+        let mut qterms: Vec<(Option<u32>, f32)> = Vec::new();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for t in &q.terms {
+            let id = if t.unknown {
+                None
+            } else {
+                self.terms.get(&t.text).copied()
+            };
+            match seen.get(t.text.as_str()) {
+                Some(&i) => qterms[i].1 = qterms[i].1.max(t.quality),
+                None => {
+                    seen.insert(&t.text, qterms.len());
+                    qterms.push((id, t.quality));
+                }
+            }
+        }
+        let q_norm: f32 = qterms
+            .iter()
+            .map(|(id, _)| id.map_or(self.unknown_idf, |t| self.idf[t as usize]))
+            .sum();
+        if q_norm == 0.0 {
+            return (q, Vec::new());
+        }
+        let mut overlap: HashMap<u32, f32> = HashMap::new();
+        for &(id, quality) in &qterms {
+            let Some(t) = id else { continue };
+            let w = self.idf[t as usize] * quality;
+            for &d in &self.postings[t as usize] {
+                *overlap.entry(d).or_insert(0.0) += w;
+            }
+        }
+        // A long input describes a scenario: what matters is that an entry's document is
+        // in it, not that the document explains all of it.
+        let alpha = if qterms.len() >= 10 { 0.3 } else { 0.5 };
+        let mut best: HashMap<u32, f32> = HashMap::new();
+        for (d, ov) in overlap {
+            let doc = &self.docs[d as usize];
+            let cq = (ov / q_norm).min(1.0);
+            let cd = (ov / doc.norm).min(1.0);
+            let sim = doc.weight * cq.powf(alpha) * cd.powf(1.0 - alpha);
+            let e = best.entry(doc.entry).or_insert(0.0);
+            *e = e.max(sim);
+        }
+        let mut ranked: Vec<(usize, f32)> = best
+            .into_iter()
+            .map(|(e, s)| (e as usize, s * self.service_factor(e as usize, &q.services)))
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        (q, ranked)
+    }
+
+    fn service_factor(&self, entry: usize, asked: &[String]) -> f32 {
+        let info = &self.entries[entry];
+        if asked.is_empty() {
+            return if info.services.is_empty() {
+                1.0
+            } else {
+                UNASKED_SERVICE
+            };
+        }
+        let hit = |svcs: &[String]| svcs.iter().any(|s| asked.contains(s));
+        if hit(&info.services) || info.cases.iter().any(|(s, ..)| hit(s)) {
+            SAME_SERVICE
+        } else if info.services.is_empty() {
+            1.0
+        } else {
+            OTHER_SERVICE
+        }
+    }
+
+    /// Answers `question`.
+    pub fn best(&self, question: &str) -> Answer {
+        let (q, ranked) = self.rank(question);
+        let Some(&(top, top_score)) = ranked.first() else {
+            return Answer {
+                verdict: Verdict::Unknown,
+                confidence: 0.0,
+                services: q.services,
+                runners_up: Vec::new(),
+            };
+        };
+        let (entry, owner, via) = self.route(top, &q.services);
+        // Close runner-up with another owner: less sure.
+        let mut confidence = top_score.min(1.0);
+        if let Some(&(_, s2)) = ranked
+            .iter()
+            .skip(1)
+            .find(|(e, _)| self.route(*e, &q.services).1 != owner)
+        {
+            let margin = top_score - s2;
+            if margin < 0.05 {
+                confidence *= 0.8 + 4.0 * margin.max(0.0);
+            }
+        }
+        let runners_up: Vec<usize> = ranked
+            .iter()
+            .map(|(e, _)| *e)
+            .filter(|&e| e != entry && Some(e) != via)
+            .take(MAX_SUGGESTIONS)
+            .collect();
+        let verdict = if confidence >= ANSWER_THRESHOLD {
+            Verdict::Known { entry, owner, via }
+        } else if confidence >= SUGGEST_THRESHOLD {
+            let mut suggestions = vec![entry];
+            suggestions.extend(runners_up.iter().take(MAX_SUGGESTIONS - 1));
+            Verdict::Unsure { suggestions }
+        } else {
+            Verdict::Unknown
+        };
+        Answer {
+            verdict,
+            confidence,
+            services: q.services,
+            runners_up,
+        }
+    }
+
+    /// Follows an "it depends" entry to the case for the services asked about.
+    fn route(&self, entry: usize, asked: &[String]) -> (usize, Owner, Option<usize>) {
+        let info = &self.entries[entry];
+        for (svcs, owner, target) in &info.cases {
+            if svcs.iter().any(|s| asked.contains(s)) {
+                return match target {
+                    Some(t) => (*t, *owner, Some(entry)),
+                    None => (entry, *owner, None),
+                };
+            }
+        }
+        (entry, info.owner, None)
+    }
+}

@@ -1,0 +1,95 @@
+//! The `srm-bot` binary's commands, run as a user runs them.
+
+use std::path::Path;
+use std::process::Command;
+
+fn srm_bot(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_srm-bot"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run srm-bot");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn check_passes_on_the_shipped_knowledge_base_and_prints_a_summary() {
+    let (code, out, err) = srm_bot(&["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("knowledge: OK"), "{out}");
+    for section in [
+        "By owner:",
+        "By service:",
+        "By topic:",
+        "AWS",
+        "Customer",
+        "Shared",
+    ] {
+        assert!(out.contains(section), "missing {section} in\n{out}");
+    }
+}
+
+#[test]
+fn check_fails_with_exit_1_and_lists_the_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::create_dir(dir.path().join("vocabulary")).unwrap();
+    for f in [
+        "vocabulary/services.yaml",
+        "vocabulary/synonyms.yaml",
+        "base.yaml",
+    ] {
+        std::fs::copy(fixtures.join("base").join(f), dir.path().join(f)).unwrap();
+    }
+    std::fs::copy(
+        fixtures.join("broken/bad_owner.yaml"),
+        dir.path().join("bad_owner.yaml"),
+    )
+    .unwrap();
+    let (code, out, _) = srm_bot(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("1 error(s)"), "{out}");
+    assert!(
+        out.contains("bad_owner.yaml:5: entries[0].owner: unknown variant `amazon`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn kb_json_prints_one_object_per_entry() {
+    let (code, out, err) = srm_bot(&["kb", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.len() >= 120, "only {} entries", lines.len());
+    for line in lines {
+        let v: serde_json::Value = serde_json::from_str(line).expect(line);
+        for key in [
+            "id",
+            "owner",
+            "services",
+            "topic",
+            "question",
+            "phrasings",
+            "rationale",
+            "source",
+        ] {
+            assert!(v.get(key).is_some(), "{key} missing in {line}");
+        }
+        assert!(["aws", "customer", "shared"].contains(&v["owner"].as_str().unwrap()));
+        assert!(v["services"].is_array() && v["phrasings"].is_array());
+    }
+}
+
+#[test]
+fn a_bad_config_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "[knowledge]\ndri = \"knowledge\"\n").unwrap();
+    let (code, _, err) = srm_bot(&["--config", cfg.to_str().unwrap(), "check"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("dri"), "{err}");
+}
