@@ -1,12 +1,13 @@
 //! The command line: parses arguments and runs one command, printing to a writer.
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
 use crate::kb::{self, LoadError};
+use crate::matcher::Matcher;
 use crate::text;
 
 /// srm-bot: who secures what in AWS? Answers and quizzes on the Shared Responsibility Model.
@@ -26,6 +27,22 @@ pub enum Command {
     Check {
         /// The knowledge directory [default: knowledge/ or the config's knowledge.dir].
         dir: Option<PathBuf>,
+    },
+    /// Ask who is responsible for something, e.g. `ask "who patches the guest OS on EC2?"`.
+    Ask {
+        /// The question. Without it, one question per line is read from standard input
+        /// and each is answered with one JSON line.
+        question: Vec<String>,
+        /// Print one JSON object: question, owner (null = abstained), confidence, entry,
+        /// rationale, suggestions.
+        #[arg(long)]
+        json: bool,
+        /// Show the best-ranked entries and their scores (for curating the knowledge base).
+        #[arg(long)]
+        explain: bool,
+        /// The knowledge directory [default: knowledge/ or the config's knowledge.dir].
+        #[arg(long, value_name = "DIR")]
+        kb: Option<PathBuf>,
     },
     /// Print the knowledge base's entries.
     Kb {
@@ -56,6 +73,42 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<bool, CliError> {
             let dir = dir.unwrap_or(config.knowledge.dir);
             check(&dir, out)
         }
+        Command::Ask {
+            question,
+            json,
+            explain,
+            kb,
+        } => {
+            let kb = load(&kb.unwrap_or(config.knowledge.dir))?;
+            let matcher = Matcher::new(&kb);
+            if question.is_empty() {
+                return ask_batch(&kb, &matcher, out);
+            }
+            let question = question.join(" ");
+            let answer = matcher.best(&question);
+            if json {
+                let line = serde_json::to_string(&answer.to_json(&kb, &question))
+                    .map_err(std::io::Error::other)?;
+                writeln!(out, "{line}")?;
+            } else {
+                write!(out, "{}", text::answer_text(&kb, &answer))?;
+            }
+            if explain {
+                let (normalized, ranked) = matcher.rank(&question);
+                let terms: Vec<&str> = normalized.terms.iter().map(|t| t.text.as_str()).collect();
+                writeln!(
+                    out,
+                    "
+terms: {terms:?}  services: {:?}",
+                    normalized.services
+                )?;
+                for (e, score) in ranked.iter().take(8) {
+                    let e = &kb.entries()[*e];
+                    writeln!(out, "  {score:.3}  {:<9} {}", e.owner.id(), e.id)?;
+                }
+            }
+            Ok(true)
+        }
         Command::Kb { json, dir } => {
             let dir = dir.unwrap_or(config.knowledge.dir);
             let kb = load(&dir)?;
@@ -70,6 +123,27 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<bool, CliError> {
             Ok(true)
         }
     }
+}
+
+/// Answers every line of standard input with one JSON line.
+fn ask_batch(
+    kb: &kb::KnowledgeBase,
+    matcher: &Matcher,
+    out: &mut dyn Write,
+) -> Result<bool, CliError> {
+    let stdin = std::io::stdin();
+    for line in stdin.lock().lines() {
+        let line = line?;
+        let question = line.trim();
+        if question.is_empty() {
+            continue;
+        }
+        let answer = matcher.best(question);
+        let json =
+            serde_json::to_string(&answer.to_json(kb, question)).map_err(std::io::Error::other)?;
+        writeln!(out, "{json}")?;
+    }
+    Ok(true)
 }
 
 fn check(dir: &Path, out: &mut dyn Write) -> Result<bool, CliError> {

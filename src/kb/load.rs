@@ -222,6 +222,12 @@ fn check_entry(
                 );
             }
         }
+        if !e.cases.is_empty() && !e.services.is_empty() {
+            problem(
+                at.key("services"),
+                "an entry with `cases` answers \"it depends\": it must not list services (its cases name them)".into(),
+            );
+        }
         for (k, case) in e.cases.iter().enumerate() {
             if case.services.is_empty() {
                 problem(

@@ -15,10 +15,11 @@ pub mod normalize;
 use std::collections::HashMap;
 
 use crate::kb::{Entry, KnowledgeBase, Owner};
-use normalize::{service_term, Normalized, Normalizer};
+use normalize::{Normalized, Normalizer};
 
-/// At or above this confidence the matcher answers.
-pub const ANSWER_THRESHOLD: f32 = 0.5;
+/// At or above this confidence the matcher answers. Chosen on the development set
+/// (`tests/matcher_eval.rs` prints the trade-off for nearby values).
+pub const ANSWER_THRESHOLD: f32 = 0.42;
 /// At or above this (and below `ANSWER_THRESHOLD`) it offers "did you mean" choices.
 pub const SUGGEST_THRESHOLD: f32 = 0.3;
 /// How many "did you mean" choices at most.
@@ -50,6 +51,8 @@ pub struct Answer {
     pub services: Vec<String>,
     /// Entries that came next, best first (for "related questions").
     pub runners_up: Vec<usize>,
+    /// The best entry and its owner whatever the verdict (for calibration).
+    pub candidate: Option<(usize, Owner)>,
 }
 
 impl Answer {
@@ -70,6 +73,8 @@ struct Doc {
 
 struct EntryInfo {
     owner: Owner,
+    /// The services the entry is about: declared, or named in how it is asked. Empty for
+    /// general entries and for "it depends" entries (their cases carry the services).
     services: Vec<String>,
     /// (services, owner, entry index to answer with)
     cases: Vec<(Vec<String>, Owner, Option<usize>)>,
@@ -104,11 +109,21 @@ const KEYWORDS_WEIGHT: f32 = 0.85;
 /// Everything an entry says, for long inputs that describe rather than ask.
 const CONTEXT_WEIGHT: f32 = 0.75;
 
+/// How much a framing word ("AWS", "customer") weighs compared with a topic word.
+const FRAMING_SCALE: f32 = 0.25;
+/// Confidence kept when a text has no sign of asking whose job something is.
+const NO_CUE: f32 = 0.85;
+/// Confidence kept for a how-to or fact question ("how do I create a bucket?").
+const HOW_TO: f32 = 0.75;
+
 /// Multipliers for entries when the question names services.
 const SAME_SERVICE: f32 = 1.15;
 const OTHER_SERVICE: f32 = 0.6;
 /// An entry about a specific service when the question names none.
 const UNASKED_SERVICE: f32 = 0.9;
+/// The score of an entry matched by nothing but the service named: worth a suggestion,
+/// never an answer ("what does DynamoDB stand for?").
+const SERVICE_ONLY: f32 = SUGGEST_THRESHOLD - 0.01;
 
 fn entry_docs(e: &Entry) -> Vec<(String, f32)> {
     let mut docs = vec![(e.question.clone(), QUESTION_WEIGHT)];
@@ -144,18 +159,22 @@ impl Matcher {
         let mut postings: Vec<Vec<u32>> = Vec::new();
         let mut doc_terms: Vec<Vec<u32>> = Vec::new();
         let mut docs = Vec::new();
+        let mut entry_services: Vec<Vec<String>> = Vec::new();
+        let mut scale: Vec<f32> = Vec::new();
         for (ei, (entry, texts)) in kb.entries().iter().zip(&raw).enumerate() {
+            let mut services = if entry.cases.is_empty() {
+                entry.services.clone()
+            } else {
+                Vec::new()
+            };
             let mut seen_in_entry: Vec<u32> = Vec::new();
             for (text, weight) in texts {
-                let mut n = normalizer.normalize(text, false);
-                // An entry's documents all carry its services.
-                for s in &entry.services {
-                    if !n.services.contains(s) {
-                        n.terms.push(normalize::Term {
-                            text: service_term(s),
-                            quality: 1.0,
-                            unknown: false,
-                        });
+                let n = normalizer.normalize(text, false);
+                if entry.cases.is_empty() && *weight != CONTEXT_WEIGHT {
+                    for s in n.services {
+                        if !services.contains(&s) {
+                            services.push(s);
+                        }
                     }
                 }
                 let mut ids: Vec<u32> = n
@@ -167,6 +186,7 @@ impl Matcher {
                         if id as usize == postings.len() {
                             postings.push(Vec::new());
                             entry_df.push(0);
+                            scale.push(if t.framing { FRAMING_SCALE } else { 1.0 });
                         }
                         id
                     })
@@ -191,11 +211,13 @@ impl Matcher {
                     norm: 0.0,
                 });
             }
+            entry_services.push(services);
         }
         let n = kb.entries().len().max(1) as f32;
         let idf: Vec<f32> = entry_df
             .iter()
-            .map(|&df| (1.0 + n / df.max(1) as f32).ln())
+            .zip(&scale)
+            .map(|(&df, &sc)| sc * (1.0 + n / df.max(1) as f32).ln())
             .collect();
         for (doc, ids) in docs.iter_mut().zip(&doc_terms) {
             doc.norm = ids.iter().map(|&t| idf[t as usize]).sum();
@@ -203,9 +225,10 @@ impl Matcher {
         let entries = kb
             .entries()
             .iter()
-            .map(|e| EntryInfo {
+            .zip(entry_services)
+            .map(|(e, services)| EntryInfo {
                 owner: e.owner,
-                services: e.services.clone(),
+                services,
                 cases: e
                     .cases
                     .iter()
@@ -238,6 +261,7 @@ impl Matcher {
         // Distinct query terms, with the best quality seen.
         let mut qterms: Vec<(Option<u32>, f32)> = Vec::new();
         let mut seen: HashMap<&str, usize> = HashMap::new();
+        let service_only = q.terms.iter().all(|t| t.service || t.unknown);
         for t in &q.terms {
             let id = if t.unknown {
                 None
@@ -283,6 +307,12 @@ impl Matcher {
             .into_iter()
             .map(|(e, s)| (e as usize, s * self.service_factor(e as usize, &q.services)))
             .collect();
+        if service_only {
+            // Nothing but a service named: worth a suggestion, never an answer.
+            for r in &mut ranked {
+                r.1 = r.1.min(SERVICE_ONLY);
+            }
+        }
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         (q, ranked)
     }
@@ -315,11 +345,17 @@ impl Matcher {
                 confidence: 0.0,
                 services: q.services,
                 runners_up: Vec::new(),
+                candidate: None,
             };
         };
         let (entry, owner, via) = self.route(top, &q.services);
         // Close runner-up with another owner: less sure.
         let mut confidence = top_score.min(1.0);
+        if q.how_to {
+            confidence *= HOW_TO;
+        } else if !q.cue {
+            confidence *= NO_CUE;
+        }
         if let Some(&(_, s2)) = ranked
             .iter()
             .skip(1)
@@ -350,6 +386,7 @@ impl Matcher {
             confidence,
             services: q.services,
             runners_up,
+            candidate: Some((entry, owner)),
         }
     }
 
@@ -365,5 +402,65 @@ impl Matcher {
             }
         }
         (entry, info.owner, None)
+    }
+}
+
+/// One "did you mean" choice in JSON.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SuggestionJson {
+    pub entry: String,
+    pub question: String,
+}
+
+/// The JSON form of an answer (`srm-bot ask --json`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AnswerJson {
+    pub question: String,
+    /// `null` when the matcher abstained.
+    pub owner: Option<Owner>,
+    pub confidence: f32,
+    pub entry: Option<String>,
+    pub rationale: Option<String>,
+    pub suggestions: Vec<SuggestionJson>,
+    /// The services the question named.
+    pub services: Vec<String>,
+    /// The "it depends" entry the answer was routed from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+}
+
+impl Answer {
+    /// The JSON form of this answer to `question`.
+    pub fn to_json(&self, kb: &KnowledgeBase, question: &str) -> AnswerJson {
+        let entry = |i: usize| &kb.entries()[i];
+        let suggestion = |i: usize| SuggestionJson {
+            entry: entry(i).id.clone(),
+            question: entry(i).question.clone(),
+        };
+        let (id, rationale, suggestions, via) = match &self.verdict {
+            Verdict::Known { entry: e, via, .. } => (
+                Some(entry(*e).id.clone()),
+                Some(entry(*e).rationale.clone()),
+                Vec::new(),
+                via.map(|v| entry(v).id.clone()),
+            ),
+            Verdict::Unsure { suggestions } => (
+                None,
+                None,
+                suggestions.iter().map(|&i| suggestion(i)).collect(),
+                None,
+            ),
+            Verdict::Unknown => (None, None, Vec::new(), None),
+        };
+        AnswerJson {
+            question: question.to_string(),
+            owner: self.owner(),
+            confidence: (self.confidence * 1000.0).round() / 1000.0,
+            entry: id,
+            rationale,
+            suggestions,
+            services: self.services.clone(),
+            via,
+        }
     }
 }

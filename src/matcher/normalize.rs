@@ -171,10 +171,137 @@ const STOPWORDS: &[&str] = &[
     "statement",
     "best",
     "describes",
+    "take",
+    "takes",
+    "taking",
+    "care",
+    "handle",
+    "handles",
+    "handled",
+    "handling",
+    "deal",
+    "deals",
+    "look",
+    "looks",
+    "after",
+    "theirs",
+    "problem",
+    "make",
+    "sure",
+    "supposed",
+    "expected",
+    "end",
+    "entity",
+    "duty",
+    "sets",
+    "set",
 ];
 
-/// Canonical terms that only frame the question ("is it AWS's job or mine?").
-const FRAMING: &[&str] = &["aws", "customer", "responsible"];
+/// Words that only frame the question ("under the shared responsibility model, is it
+/// AWS's job or mine?"). They weigh little, but still break ties ("Amazon's staff").
+const FRAMING: &[&str] = &["aws", "customer", "responsible", "srm"];
+
+/// Words that show a text asks whose job something is.
+const CUES: &[&str] = &[
+    "who",
+    "whose",
+    "whom",
+    "responsible",
+    "responsibility",
+    "responsibilities",
+    "job",
+    "jobs",
+    "duty",
+    "duties",
+    "my",
+    "mine",
+    "me",
+    "i",
+    "we",
+    "our",
+    "ours",
+    "us",
+    "you",
+    "your",
+    "aws",
+    "amazon",
+    "amazons",
+    "customer",
+    "customers",
+    "party",
+    "should",
+    "must",
+    "need",
+    "needs",
+    "owner",
+    "owns",
+    "own",
+    "handles",
+    "handle",
+    "task",
+    "obligation",
+    "theirs",
+    "they",
+    "them",
+    "charge",
+    "manages",
+    "maintains",
+    "secures",
+    "patches",
+    "configures",
+    "provides",
+    "protects",
+    "enables",
+    "sets",
+    "controls",
+];
+
+/// Words that ask whose job something is, even in a how-to sentence.
+const STRONG_CUES: &[&str] = &[
+    "who",
+    "whose",
+    "whom",
+    "responsible",
+    "responsibility",
+    "responsibilities",
+    "job",
+    "duty",
+    "duties",
+    "party",
+    "owner",
+    "owns",
+    "mine",
+    "theirs",
+    "obligation",
+];
+
+/// Openings of how-to and fact questions ("how do I create…", "how many…", "what port…").
+const HOW_TO: &[&[&str]] = &[
+    &["how", "do"],
+    &["how", "can"],
+    &["how", "to"],
+    &["how", "many"],
+    &["how", "much"],
+    &["how", "long"],
+    &["how", "big"],
+    &["what", "port"],
+    &["what", "is", "the", "max"],
+    &["what", "s", "the", "max"],
+    &["when"],
+    &["where"],
+];
+
+/// Words after which a named service is the one *not* in use ("instead of RDS").
+const NOT_THIS: &[&[&str]] = &[
+    &["instead", "of"],
+    &["rather", "than"],
+    &["migrated", "from"],
+    &["moved", "from"],
+    &["move", "from"],
+    &["away", "from"],
+    &["not"],
+    &["without"],
+];
 
 /// One normalised term of a text.
 #[derive(Debug, Clone, PartialEq)]
@@ -184,6 +311,12 @@ pub struct Term {
     pub quality: f32,
     /// The word is neither in the knowledge base nor close to a word in it.
     pub unknown: bool,
+    /// The term only frames the question ("AWS", "the shared responsibility model"): it
+    /// weighs little.
+    pub framing: bool,
+    /// The term is (part of) a service's name ("EC2", "Amazon S3"), not a descriptive
+    /// alias ("bucket").
+    pub service: bool,
 }
 
 /// A normalised text: its terms and the services it names.
@@ -191,21 +324,27 @@ pub struct Term {
 pub struct Normalized {
     pub terms: Vec<Term>,
     pub services: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-enum Canon {
-    Term(String),
-    Service(String),
+    /// The text asks about responsibility ("who", "my job", "AWS or me").
+    pub cue: bool,
+    /// The text is a how-to or fact question with no word that asks whose job it is.
+    pub how_to: bool,
 }
 
 /// The normaliser, built once from the vocabulary and every word of the knowledge base.
 pub struct Normalizer {
     stemmer: Stemmer,
-    phrases: HashMap<String, Canon>,
+    /// Synonym phrases → canonical term.
+    phrases: HashMap<String, String>,
     max_phrase: usize,
+    /// Service names and aliases → (service id, whether it is the service's name rather
+    /// than a descriptive alias). Detection only: the words stay terms.
+    services: HashMap<String, (String, bool)>,
+    max_service: usize,
     stop: HashSet<String>,
+    framing: HashSet<String>,
     known: FuzzyWords,
+    /// Stems of known words: a word whose stem is known is not a typo ("rout" = route).
+    known_stems: HashSet<String>,
 }
 
 impl std::fmt::Debug for Normalizer {
@@ -216,9 +355,12 @@ impl std::fmt::Debug for Normalizer {
     }
 }
 
-/// The term a service stands for in the index.
-pub fn service_term(id: &str) -> String {
-    format!("svc_{id}")
+fn join(words: &[(String, f32, bool)]) -> String {
+    words
+        .iter()
+        .map(|w| w.0.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl Normalizer {
@@ -228,12 +370,15 @@ impl Normalizer {
             stemmer: Stemmer::create(Algorithm::English),
             phrases: HashMap::new(),
             max_phrase: 1,
+            services: HashMap::new(),
+            max_service: 1,
             stop: HashSet::new(),
+            framing: HashSet::new(),
             known: FuzzyWords::default(),
+            known_stems: HashSet::new(),
         };
         let synonym_words: HashSet<String> =
             vocab.synonyms.iter().flatten().map(|w| n.key(w)).collect();
-        // Services first: a service alias wins over a synonym with the same words.
         for s in &vocab.services {
             let mut names = vec![s.name.clone(), s.id.replace('_', " ")];
             for prefix in ["Amazon ", "AWS "] {
@@ -244,29 +389,32 @@ impl Normalizer {
             for (i, name) in names.iter().chain(&s.aliases).enumerate() {
                 let key = n.key(name);
                 // The bare id or short name of a service can be an ordinary word
-                // ("config"); aliases are always taken.
+                // ("config"); its full name and its aliases always count.
                 let derived = i > 0 && i < names.len();
-                if derived && synonym_words.contains(&key) {
+                if key.is_empty() || derived && synonym_words.contains(&key) {
                     continue;
                 }
-                n.add_phrase(key, Canon::Service(s.id.clone()));
+                n.max_service = n.max_service.max(key.split(' ').count());
+                let is_name = i < names.len();
+                n.services
+                    .entry(key)
+                    .or_insert_with(|| (s.id.clone(), is_name));
             }
         }
         for group in &vocab.synonyms {
             let canon = n.key(&group[0]).replace(' ', "_");
             for w in group {
                 let key = n.key(w);
-                n.phrases
-                    .entry(key.clone())
-                    .or_insert_with(|| Canon::Term(canon.clone()));
                 n.max_phrase = n.max_phrase.max(key.split(' ').count());
+                n.phrases.entry(key).or_insert_with(|| canon.clone());
             }
         }
         for w in STOPWORDS {
             n.stop.insert(n.stem(w));
         }
         for w in FRAMING {
-            n.stop.insert((*w).to_string());
+            let canon = n.key(w).replace(' ', "_");
+            n.framing.insert(canon);
         }
         // Every word we can meet, as written: corpus, vocabulary and stopwords (so that
         // "teh" becomes a stopword).
@@ -284,17 +432,10 @@ impl Normalizer {
         }
         words.extend(STOPWORDS.iter().map(|w| w.to_string()));
         for w in words {
+            n.known_stems.insert(n.stem(&w));
             n.known.add(&w);
         }
         n
-    }
-
-    fn add_phrase(&mut self, key: String, canon: Canon) {
-        if key.is_empty() {
-            return;
-        }
-        self.max_phrase = self.max_phrase.max(key.split(' ').count());
-        self.phrases.entry(key).or_insert(canon);
     }
 
     fn stem(&self, word: &str) -> String {
@@ -310,7 +451,8 @@ impl Normalizer {
         let lower = text.to_lowercase();
         lower
             .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty() && w.len() <= 60)
+            // Bare numbers carry no topic ("what's 2+2"); "s3" and "ec2" are kept.
+            .filter(|w| !w.is_empty() && w.len() <= 60 && !w.chars().all(|c| c.is_ascii_digit()))
             .take(MAX_TOKENS)
             .map(str::to_string)
             .collect()
@@ -329,69 +471,102 @@ impl Normalizer {
     /// replaced by the nearest word it does know (typo tolerance).
     pub fn normalize(&self, text: &str, correct: bool) -> Normalized {
         let mut words: Vec<(String, f32, bool)> = Vec::new();
+        // The word as written, for each entry of `words`.
+        let mut raw: Vec<String> = Vec::new();
         for w in Self::words(text) {
-            if !correct || self.known.contains(&w) {
-                words.push((self.stem(&w), 1.0, false));
+            let stem = self.stem(&w);
+            if !correct || self.known.contains(&w) || self.known_stems.contains(&stem) {
+                raw.push(w.clone());
+                words.push((stem, 1.0, false));
             } else if let Some((fixed, d)) = self.known.correct(&w) {
-                words.push((self.stem(fixed), 1.0 - 0.15 * d as f32, false));
+                // A short word one edit from a known word is often another word entirely
+                // ("rain" is not "train"), so trust it less.
+                let per_edit = if w.chars().count() <= 5 { 0.3 } else { 0.12 };
+                raw.push(w.clone());
+                words.push((self.stem(fixed), 1.0 - per_edit * d as f32, false));
             } else {
                 // Glued words ("securitygroup"): split when both halves are known.
                 match self.split_glued(&w) {
                     Some((a, b)) => {
+                        raw.push(a.clone());
+                        raw.push(b.clone());
                         words.push((a, 0.9, false));
                         words.push((b, 0.9, false));
                     }
-                    None => words.push((self.stem(&w), 1.0, true)),
+                    None => {
+                        raw.push(w.clone());
+                        words.push((self.stem(&w), 1.0, true));
+                    }
                 }
             }
         }
         let mut out = Normalized::default();
+        // Services are detected on the words as written (longest name first); the words
+        // stay, so "EBS snapshots" still says "snapshot".
+        let mut in_service = vec![false; words.len()];
+        let mut negated: Vec<String> = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            let mut matched = false;
-            for len in (1..=self.max_phrase.min(words.len() - i)).rev() {
-                let key = words[i..i + len]
-                    .iter()
-                    .map(|w| w.0.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let Some(canon) = self.phrases.get(&key) else {
-                    continue;
-                };
-                let quality = words[i..i + len].iter().map(|w| w.1).fold(1.0f32, f32::min);
-                let text = match canon {
-                    Canon::Service(id) => {
-                        if !out.services.contains(id) {
-                            out.services.push(id.clone());
-                        }
-                        service_term(id)
+            let found = (1..=self.max_service.min(words.len() - i))
+                .rev()
+                .find_map(|len| Some((len, self.services.get(&join(&words[i..i + len]))?)));
+            match found {
+                Some((len, (id, is_name))) => {
+                    if !out.services.contains(id) {
+                        out.services.push(id.clone());
                     }
-                    Canon::Term(t) => t.clone(),
-                };
-                if !self.stop.contains(&text) {
-                    out.terms.push(Term {
-                        text,
-                        quality,
-                        unknown: false,
-                    });
+                    in_service[i..i + len].fill(*is_name);
+                    if Self::after_not_this(&raw, i) && !negated.contains(id) {
+                        negated.push(id.clone());
+                    }
+                    i += len;
                 }
-                i += len;
-                matched = true;
-                break;
-            }
-            if !matched {
-                let (text, quality, unknown) = words[i].clone();
-                if !self.stop.contains(&text) {
-                    out.terms.push(Term {
-                        text,
-                        quality,
-                        unknown,
-                    });
-                }
-                i += 1;
+                None => i += 1,
             }
         }
+        let detected_total = out.services.len();
+        out.services
+            .retain(|id| !negated.contains(id) || negated.len() == detected_total);
+        let mut i = 0;
+        while i < words.len() {
+            let (len, text) = (1..=self.max_phrase.min(words.len() - i))
+                .rev()
+                .find_map(|len| Some((len, self.phrases.get(&join(&words[i..i + len]))?.clone())))
+                .unwrap_or_else(|| (1, words[i].0.clone()));
+            let span = &words[i..i + len];
+            if !self.stop.contains(&text) {
+                out.terms.push(Term {
+                    text,
+                    quality: span.iter().map(|w| w.1).fold(1.0f32, f32::min),
+                    unknown: len == 1 && span[0].2,
+                    framing: false,
+                    service: in_service[i..i + len].iter().all(|&b| b),
+                });
+            }
+            i += len;
+        }
+        for t in &mut out.terms {
+            t.framing = self.framing.contains(&t.text);
+        }
+        out.cue = raw.iter().any(|w| CUES.contains(&w.as_str()));
+        let strong = raw.iter().any(|w| STRONG_CUES.contains(&w.as_str()));
+        out.how_to = !strong
+            && HOW_TO.iter().any(|pat| {
+                raw.windows(pat.len())
+                    .any(|win| win.iter().zip(pat.iter()).all(|(a, b)| a == b))
+            });
         out
+    }
+
+    /// Whether the word at `i` follows "instead of", "rather than", "moved from"… within
+    /// a few words ("instead of using Amazon RDS").
+    fn after_not_this(raw: &[String], i: usize) -> bool {
+        let start = i.saturating_sub(5);
+        (start..i).any(|j| {
+            NOT_THIS.iter().any(|pat| {
+                j + pat.len() <= i && pat.iter().enumerate().all(|(k, w)| raw[j + k] == *w)
+            })
+        })
     }
 
     fn split_glued(&self, w: &str) -> Option<(String, String)> {
@@ -446,17 +621,33 @@ mod tests {
     }
 
     #[test]
-    fn folds_synonyms_services_and_stopwords() {
+    fn folds_synonyms_detects_services_and_drops_stopwords() {
         let n = normalizer();
         assert_eq!(
             terms(
                 &n,
                 "Who updates the operating system on my virtual machine?"
             ),
-            terms(&n, "patch OS EC2")
+            terms(&n, "patch OS virtual machine")
         );
-        assert_eq!(terms(&n, "patch OS EC2").len(), 3);
+        assert_eq!(terms(&n, "patch OS").len(), 2);
         assert_eq!(n.normalize("my EC2 box", true).services, ["ec2"]);
+        assert_eq!(n.normalize("my virtual machine", true).services, ["ec2"]);
+    }
+
+    #[test]
+    fn a_service_used_instead_is_not_the_one_asked_about() {
+        let n = normalizer();
+        let q = n.normalize("we run it on an instance instead of using AWS Config", true);
+        assert_eq!(q.services, ["ec2"]);
+    }
+
+    #[test]
+    fn glued_words_are_split_without_losing_track() {
+        let n = normalizer();
+        // "guestos" splits into two words; nothing panics and both count.
+        let t = terms(&n, "patching guestos rather than config rules");
+        assert!(t.len() >= 3, "{t:?}");
     }
 
     #[test]
