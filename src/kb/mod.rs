@@ -149,8 +149,10 @@ pub struct KnowledgeBase {
 }
 
 impl KnowledgeBase {
-    /// Builds a knowledge base from entries that have already been validated.
-    pub(crate) fn from_parts(entries: Vec<Entry>, vocabulary: Vocabulary) -> Self {
+    /// Builds a knowledge base from entries that are already valid (unique ids, existing
+    /// references). The loader validates; tools and benchmarks that generate entries use
+    /// this directly.
+    pub fn from_parts(entries: Vec<Entry>, vocabulary: Vocabulary) -> Self {
         let by_id = entries
             .iter()
             .enumerate()

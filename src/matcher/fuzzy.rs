@@ -1,15 +1,17 @@
 //! Typo-tolerant word lookup: a symmetric-delete index (as in SymSpell) finds the known
 //! words within edit distance 1 (2 for long words) without comparing against them all;
-//! candidates are confirmed with strsim's Damerau-Levenshtein distance.
+//! candidates are confirmed with strsim's Damerau-Levenshtein distance. Deletion variants
+//! are keyed by their hash, computed without building the strings; a hash collision only
+//! adds a candidate that the distance check then rejects.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Known words and their frequencies, indexed by their deletion variants.
 #[derive(Debug, Default)]
 pub struct FuzzyWords {
     words: Vec<(String, u32)>,
     by_word: HashMap<String, u32>,
-    deletes: HashMap<String, Vec<u32>>,
+    deletes: HashMap<u64, Vec<u32>>,
 }
 
 /// Words shorter than this are never corrected (too many false friends: "os", "s3").
@@ -25,14 +27,29 @@ fn max_distance(len: usize) -> usize {
     }
 }
 
-fn variants(word: &str, depth: usize, out: &mut Vec<String>) {
-    let chars: Vec<char> = word.chars().collect();
-    for i in 0..chars.len() {
-        let v: String = chars[..i].iter().chain(&chars[i + 1..]).collect();
-        if depth > 1 {
-            variants(&v, depth - 1, out);
+/// Hashes of `chars` with the positions in `skip` left out.
+fn hash_without(chars: &[char], skip: &[usize]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    for (i, c) in chars.iter().enumerate() {
+        if !skip.contains(&i) {
+            h.write_u32(*c as u32);
         }
-        out.push(v);
+    }
+    h.write_usize(chars.len() - skip.len());
+    h.finish()
+}
+
+/// The hashes of `word` and of every variant with up to `depth` characters deleted.
+fn variant_hashes(chars: &[char], depth: usize, out: &mut Vec<u64>) {
+    out.push(hash_without(chars, &[]));
+    for i in 0..chars.len() {
+        out.push(hash_without(chars, &[i]));
+        if depth > 1 {
+            for j in i + 1..chars.len() {
+                out.push(hash_without(chars, &[i, j]));
+            }
+        }
     }
 }
 
@@ -50,8 +67,9 @@ impl FuzzyWords {
         if len < MIN_LEN {
             return;
         }
-        let mut vs = vec![word.to_string()];
-        variants(word, max_distance(len), &mut vs);
+        let chars: Vec<char> = word.chars().collect();
+        let mut vs = Vec::new();
+        variant_hashes(&chars, max_distance(len), &mut vs);
         vs.sort_unstable();
         vs.dedup();
         for v in vs {
@@ -72,9 +90,21 @@ impl FuzzyWords {
         if !(MIN_LEN..=40).contains(&len) {
             return None;
         }
-        let max = max_distance(len);
-        let mut vs = vec![word.to_string()];
-        variants(word, max, &mut vs);
+        // Most typos are one edit away: look there first, and only then further.
+        let mut best = self.closest(word, 1);
+        if best.is_none() && max_distance(len) == 2 {
+            best = self.closest(word, 2);
+        }
+        best.map(|(id, d, _)| (self.words[id as usize].0.as_str(), d))
+    }
+}
+
+impl FuzzyWords {
+    /// The best known word within `max` edits of `word`: (id, distance, frequency).
+    fn closest(&self, word: &str, max: usize) -> Option<(u32, usize, u32)> {
+        let chars: Vec<char> = word.chars().collect();
+        let mut vs = Vec::new();
+        variant_hashes(&chars, max, &mut vs);
         let mut best: Option<(u32, usize, u32)> = None;
         for v in &vs {
             for &id in self.deletes.get(v).map(Vec::as_slice).unwrap_or(&[]) {
@@ -93,11 +123,9 @@ impl FuzzyWords {
                 }
             }
         }
-        best.map(|(id, d, _)| (self.words[id as usize].0.as_str(), d))
+        best
     }
-}
 
-impl FuzzyWords {
     /// Short words are corrected only by swapping two neighbours ("teh" → "the").
     fn swapped(&self, word: &str) -> Option<(&str, usize)> {
         let chars: Vec<char> = word.chars().collect();

@@ -12,7 +12,7 @@
 mod fuzzy;
 pub mod normalize;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::kb::{Entry, KnowledgeBase, Owner};
 use normalize::{Normalized, Normalizer};
@@ -102,6 +102,37 @@ impl std::fmt::Debug for Matcher {
     }
 }
 
+/// How many postings of one term a query reads at most. Knowledge bases of up to about a
+/// thousand entries are scored exactly; beyond, the shortest documents holding the term
+/// (the strongest matches) are kept, which keeps query time sublinear.
+const MAX_POSTINGS: usize = 1024;
+/// How many ranked entries a query keeps.
+const RANKED: usize = 16;
+
+/// Per-thread accumulators, reused across queries so that scoring allocates nothing.
+#[derive(Default)]
+struct Scratch {
+    overlap: Vec<f32>,
+    touched: Vec<u32>,
+    best: Vec<f32>,
+    entries: Vec<u32>,
+}
+
+impl Scratch {
+    fn fit(&mut self, docs: usize, entries: usize) {
+        if self.overlap.len() < docs {
+            self.overlap.resize(docs, 0.0);
+        }
+        if self.best.len() < entries {
+            self.best.resize(entries, 0.0);
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
 /// Document kinds and their weights: what an entry is asked as counts most.
 const QUESTION_WEIGHT: f32 = 1.0;
 const PHRASING_WEIGHT: f32 = 1.0;
@@ -113,6 +144,11 @@ const CONTEXT_WEIGHT: f32 = 0.75;
 const FRAMING_SCALE: f32 = 0.25;
 /// Confidence kept when a text has no sign of asking whose job something is.
 const NO_CUE: f32 = 0.85;
+/// Scores this close to the best count as a tie.
+const TIE: f32 = 0.02;
+/// Confidence kept when three or more entries tie for the best score, or when the
+/// question has a single topic word ("keys"): too vague to pick one entry.
+const VAGUE: f32 = 0.75;
 /// Confidence kept for a how-to or fact question ("how do I create a bucket?").
 const HOW_TO: f32 = 0.75;
 
@@ -154,7 +190,7 @@ impl Matcher {
             .map(|(i, e)| (e.id.as_str(), i))
             .collect();
 
-        let mut terms: HashMap<String, u32> = HashMap::new();
+        let mut terms: HashMap<String, u32> = HashMap::default();
         let mut entry_df: Vec<u32> = Vec::new();
         let mut postings: Vec<Vec<u32>> = Vec::new();
         let mut doc_terms: Vec<Vec<u32>> = Vec::new();
@@ -222,6 +258,9 @@ impl Matcher {
         for (doc, ids) in docs.iter_mut().zip(&doc_terms) {
             doc.norm = ids.iter().map(|&t| idf[t as usize]).sum();
         }
+        for list in &mut postings {
+            list.sort_by(|&a, &b| docs[a as usize].norm.total_cmp(&docs[b as usize].norm));
+        }
         let entries = kb
             .entries()
             .iter()
@@ -255,12 +294,12 @@ impl Matcher {
         self.normalizer.normalize(question, true)
     }
 
-    /// Scores every entry that shares a term with `question`, best first.
+    /// The best-scoring entries for `question` (at most 16), best first.
     pub fn rank(&self, question: &str) -> (Normalized, Vec<(usize, f32)>) {
         let q = self.normalize(question);
         // Distinct query terms, with the best quality seen.
         let mut qterms: Vec<(Option<u32>, f32)> = Vec::new();
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut seen: HashMap<&str, usize> = HashMap::default();
         let service_only = q.terms.iter().all(|t| t.service || t.unknown);
         for t in &q.terms {
             let id = if t.unknown {
@@ -283,37 +322,73 @@ impl Matcher {
         if q_norm == 0.0 {
             return (q, Vec::new());
         }
-        let mut overlap: HashMap<u32, f32> = HashMap::new();
-        for &(id, quality) in &qterms {
-            let Some(t) = id else { continue };
-            let w = self.idf[t as usize] * quality;
-            for &d in &self.postings[t as usize] {
-                *overlap.entry(d).or_insert(0.0) += w;
-            }
-        }
         // A long input describes a scenario: what matters is that an entry's document is
         // in it, not that the document explains all of it.
-        let alpha = if qterms.len() >= 10 { 0.3 } else { 0.5 };
-        let mut best: HashMap<u32, f32> = HashMap::new();
-        for (d, ov) in overlap {
-            let doc = &self.docs[d as usize];
-            let cq = (ov / q_norm).min(1.0);
-            let cd = (ov / doc.norm).min(1.0);
-            let sim = doc.weight * cq.powf(alpha) * cd.powf(1.0 - alpha);
-            let e = best.entry(doc.entry).or_insert(0.0);
-            *e = e.max(sim);
-        }
-        let mut ranked: Vec<(usize, f32)> = best
-            .into_iter()
-            .map(|(e, s)| (e as usize, s * self.service_factor(e as usize, &q.services)))
-            .collect();
+        let long = qterms.len() >= 10;
+        let mut ranked = SCRATCH.with(|cell| {
+            let mut sc = cell.borrow_mut();
+            sc.fit(self.docs.len(), self.entries.len());
+            let Scratch {
+                overlap,
+                touched,
+                best,
+                entries,
+            } = &mut *sc;
+            for &(id, quality) in &qterms {
+                let Some(t) = id else { continue };
+                let w = self.idf[t as usize] * quality;
+                // Postings are sorted shortest document first (the best possible match
+                // for this term), so a cut keeps the documents that matter most.
+                for &d in self.postings[t as usize].iter().take(MAX_POSTINGS) {
+                    let slot = &mut overlap[d as usize];
+                    if *slot == 0.0 {
+                        touched.push(d);
+                    }
+                    *slot += w;
+                }
+            }
+            for &d in touched.iter() {
+                let ov = std::mem::take(&mut overlap[d as usize]);
+                let doc = &self.docs[d as usize];
+                let cq = (ov / q_norm).min(1.0);
+                let cd = (ov / doc.norm).min(1.0);
+                // Geometric mean; for long inputs weighted 1:3 towards the document
+                // (cq^¼·cd^¾), written with square roots because powf is slow.
+                let sim = doc.weight
+                    * if long {
+                        (cq * cd * cd * cd).sqrt().sqrt()
+                    } else {
+                        (cq * cd).sqrt()
+                    };
+                let slot = &mut best[doc.entry as usize];
+                if *slot == 0.0 {
+                    entries.push(doc.entry);
+                }
+                *slot = slot.max(sim);
+            }
+            touched.clear();
+            let ranked: Vec<(usize, f32)> = entries
+                .drain(..)
+                .map(|e| {
+                    let s = std::mem::take(&mut best[e as usize]);
+                    (e as usize, s * self.service_factor(e as usize, &q.services))
+                })
+                .collect();
+            ranked
+        });
         if service_only {
             // Nothing but a service named: worth a suggestion, never an answer.
             for r in &mut ranked {
                 r.1 = r.1.min(SERVICE_ONLY);
             }
         }
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // Only the best few are ever used: select them, then sort just those.
+        let by_score = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if ranked.len() > RANKED {
+            ranked.select_nth_unstable_by(RANKED, by_score);
+            ranked.truncate(RANKED);
+        }
+        ranked.sort_by(by_score);
         (q, ranked)
     }
 
@@ -351,6 +426,19 @@ impl Matcher {
         let (entry, owner, via) = self.route(top, &q.services);
         // Close runner-up with another owner: less sure.
         let mut confidence = top_score.min(1.0);
+        // Several entries matched equally well: the question is too vague to pick one.
+        let ties = ranked
+            .iter()
+            .take_while(|(_, s)| *s >= top_score - TIE)
+            .count();
+        let content_terms = q
+            .terms
+            .iter()
+            .filter(|t| !t.unknown && !t.framing && !t.service)
+            .count();
+        if ties >= 3 || content_terms <= 1 {
+            confidence *= VAGUE;
+        }
         if q.how_to {
             confidence *= HOW_TO;
         } else if !q.cue {

@@ -2,7 +2,7 @@
 //! against the knowledge base's own words, fold synonym and service phrases into one
 //! canonical term each, and drop words that carry no topic.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -345,6 +345,8 @@ pub struct Normalizer {
     known: FuzzyWords,
     /// Stems of known words: a word whose stem is known is not a typo ("rout" = route).
     known_stems: HashSet<String>,
+    /// Known words and their stems, so that most words are not stemmed again per query.
+    stems: HashMap<String, String>,
 }
 
 impl std::fmt::Debug for Normalizer {
@@ -355,12 +357,27 @@ impl std::fmt::Debug for Normalizer {
     }
 }
 
-fn join(words: &[(String, f32, bool)]) -> String {
-    words
-        .iter()
-        .map(|w| w.0.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+/// The longest phrase of `table` starting at `words[i]` (at most `max` words), as its
+/// length and value. Builds the key in one buffer rather than joining per length.
+fn longest<'t, V>(
+    table: &'t HashMap<String, V>,
+    max: usize,
+    words: &[(String, f32, bool)],
+    i: usize,
+    key: &mut String,
+) -> Option<(usize, &'t V)> {
+    key.clear();
+    let mut found = None;
+    for (len, w) in words[i..].iter().take(max).enumerate() {
+        if len > 0 {
+            key.push(' ');
+        }
+        key.push_str(&w.0);
+        if let Some(v) = table.get(key.as_str()) {
+            found = Some((len + 1, v));
+        }
+    }
+    found
 }
 
 impl Normalizer {
@@ -368,14 +385,15 @@ impl Normalizer {
     pub fn new<'a>(vocab: &Vocabulary, corpus: impl IntoIterator<Item = &'a str>) -> Self {
         let mut n = Normalizer {
             stemmer: Stemmer::create(Algorithm::English),
-            phrases: HashMap::new(),
+            phrases: HashMap::default(),
             max_phrase: 1,
-            services: HashMap::new(),
+            services: HashMap::default(),
             max_service: 1,
-            stop: HashSet::new(),
-            framing: HashSet::new(),
+            stop: HashSet::default(),
+            framing: HashSet::default(),
             known: FuzzyWords::default(),
-            known_stems: HashSet::new(),
+            known_stems: HashSet::default(),
+            stems: HashMap::default(),
         };
         let synonym_words: HashSet<String> =
             vocab.synonyms.iter().flatten().map(|w| n.key(w)).collect();
@@ -432,8 +450,10 @@ impl Normalizer {
         }
         words.extend(STOPWORDS.iter().map(|w| w.to_string()));
         for w in words {
-            n.known_stems.insert(n.stem(&w));
+            let stem = n.stem(&w);
+            n.known_stems.insert(stem.clone());
             n.known.add(&w);
+            n.stems.insert(w, stem);
         }
         n
     }
@@ -474,8 +494,11 @@ impl Normalizer {
         // The word as written, for each entry of `words`.
         let mut raw: Vec<String> = Vec::new();
         for w in Self::words(text) {
-            let stem = self.stem(&w);
-            if !correct || self.known.contains(&w) || self.known_stems.contains(&stem) {
+            let stem = match self.stems.get(&w) {
+                Some(st) => st.clone(),
+                None => self.stem(&w),
+            };
+            if !correct || self.stems.contains_key(&w) || self.known_stems.contains(&stem) {
                 raw.push(w.clone());
                 words.push((stem, 1.0, false));
             } else if let Some((fixed, d)) = self.known.correct(&w) {
@@ -503,13 +526,12 @@ impl Normalizer {
         let mut out = Normalized::default();
         // Services are detected on the words as written (longest name first); the words
         // stay, so "EBS snapshots" still says "snapshot".
+        let mut key = String::new();
         let mut in_service = vec![false; words.len()];
         let mut negated: Vec<String> = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            let found = (1..=self.max_service.min(words.len() - i))
-                .rev()
-                .find_map(|len| Some((len, self.services.get(&join(&words[i..i + len]))?)));
+            let found = longest(&self.services, self.max_service, &words, i, &mut key);
             match found {
                 Some((len, (id, is_name))) => {
                     if !out.services.contains(id) {
@@ -529,9 +551,8 @@ impl Normalizer {
             .retain(|id| !negated.contains(id) || negated.len() == detected_total);
         let mut i = 0;
         while i < words.len() {
-            let (len, text) = (1..=self.max_phrase.min(words.len() - i))
-                .rev()
-                .find_map(|len| Some((len, self.phrases.get(&join(&words[i..i + len]))?.clone())))
+            let (len, text) = longest(&self.phrases, self.max_phrase, &words, i, &mut key)
+                .map(|(len, t)| (len, t.clone()))
                 .unwrap_or_else(|| (1, words[i].0.clone()));
             let span = &words[i..i + len];
             if !self.stop.contains(&text) {
