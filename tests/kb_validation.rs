@@ -8,8 +8,8 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// A knowledge dir made of the valid base plus one broken file, loaded.
-fn load_with(broken: &str) -> (Vec<Diagnostic>, tempfile::TempDir) {
+/// A knowledge dir made of the valid base plus the named broken files.
+fn base_with(broken: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let base = fixtures().join("base");
     std::fs::create_dir(dir.path().join("vocabulary")).unwrap();
@@ -20,11 +20,15 @@ fn load_with(broken: &str) -> (Vec<Diagnostic>, tempfile::TempDir) {
     ] {
         std::fs::copy(base.join(f), dir.path().join(f)).unwrap();
     }
-    std::fs::copy(
-        fixtures().join("broken").join(broken),
-        dir.path().join(broken),
-    )
-    .unwrap();
+    for f in broken {
+        std::fs::copy(fixtures().join("broken").join(f), dir.path().join(f)).unwrap();
+    }
+    dir
+}
+
+/// The base plus one broken file, loaded: its diagnostics.
+fn load_with(broken: &str) -> (Vec<Diagnostic>, tempfile::TempDir) {
+    let dir = base_with(&[broken]);
     match load_dir(dir.path()) {
         Ok(_) => panic!("{broken} loaded without error"),
         Err(LoadError::Invalid(d)) => (d, dir),
@@ -143,19 +147,7 @@ fn all_errors_in_a_file_are_reported() {
 
 #[test]
 fn errors_in_several_files_are_all_reported() {
-    let dir = tempfile::tempdir().unwrap();
-    let base = fixtures().join("base");
-    std::fs::create_dir(dir.path().join("vocabulary")).unwrap();
-    for f in [
-        "vocabulary/services.yaml",
-        "vocabulary/synonyms.yaml",
-        "base.yaml",
-    ] {
-        std::fs::copy(base.join(f), dir.path().join(f)).unwrap();
-    }
-    for f in ["bad_owner.yaml", "unknown_service.yaml", "syntax.yaml"] {
-        std::fs::copy(fixtures().join("broken").join(f), dir.path().join(f)).unwrap();
-    }
+    let dir = base_with(&["bad_owner.yaml", "unknown_service.yaml", "syntax.yaml"]);
     let Err(LoadError::Invalid(diags)) = load_dir(dir.path()) else {
         panic!("loaded")
     };
