@@ -7,4 +7,5 @@ pub mod cli;
 pub mod config;
 pub mod kb;
 pub mod matcher;
+pub mod quiz;
 pub mod text;
