@@ -8,4 +8,5 @@ pub mod config;
 pub mod kb;
 pub mod matcher;
 pub mod quiz;
+pub mod store;
 pub mod text;
