@@ -44,6 +44,21 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
     },
+    /// Play in the terminal: ask, quiz a group (`@NAME text`), leaderboards and stats.
+    Console {
+        /// The knowledge directory [default: knowledge/ or the config's knowledge.dir].
+        #[arg(long, value_name = "DIR")]
+        kb: Option<PathBuf>,
+        /// The database [default: sqlite://srm-bot.db or the config's store.url].
+        #[arg(long, value_name = "URL")]
+        db: Option<String>,
+        /// Your name in quizzes [default: $USER, or "you"].
+        #[arg(long, value_name = "NAME")]
+        player: Option<String>,
+        /// Fix the question order (reproducible quizzes).
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+    },
     /// Print the knowledge base's entries.
     Kb {
         /// One JSON object per line per entry.
@@ -63,6 +78,8 @@ pub enum CliError {
     Knowledge(String),
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+    #[error("database: {0}")]
+    Store(String),
 }
 
 /// Runs the command; `Ok(false)` means "ran, but the answer is a failure" (exit 1).
@@ -107,6 +124,39 @@ terms: {terms:?}  services: {:?}",
                     writeln!(out, "  {score:.3}  {:<9} {}", e.owner.id(), e.id)?;
                 }
             }
+            Ok(true)
+        }
+        Command::Console {
+            kb,
+            db,
+            player,
+            seed,
+        } => {
+            let dir = kb.unwrap_or(config.knowledge.dir);
+            let brain = crate::app::Brain::load(&dir)
+                .map_err(|e| CliError::Knowledge(format!("{}: {e}", dir.display())))?;
+            let url = db.unwrap_or(config.store.url);
+            let player = player
+                .or_else(|| std::env::var("USER").ok())
+                .filter(|p| !p.trim().is_empty())
+                .unwrap_or_else(|| "you".into());
+            let opts = crate::console::Options {
+                player,
+                seed,
+                quiz: config.quiz,
+            };
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async {
+                let store = crate::store::SqlStore::connect(&url)
+                    .await
+                    .map_err(|e| CliError::Store(e.to_string()))?;
+                let input = tokio::io::BufReader::new(tokio::io::stdin());
+                crate::console::run(&brain, &store, opts, input, std::io::stdout())
+                    .await
+                    .map_err(|e| CliError::Output(std::io::Error::other(e.to_string())))
+            })?;
             Ok(true)
         }
         Command::Kb { json, dir } => {

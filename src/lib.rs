@@ -3,8 +3,10 @@
 //! The core (`kb`, and later the matcher, quiz and store) knows nothing of Discord or
 //! the terminal; adapters turn its results into output.
 
+pub mod app;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod kb;
 pub mod matcher;
 pub mod quiz;

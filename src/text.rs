@@ -143,3 +143,272 @@ fn model_name(model: ServiceModel) -> &'static str {
         ServiceModel::Abstracted => "abstracted service",
     }
 }
+
+// ---- Quizzes ----------------------------------------------------------------------
+
+use crate::quiz::session::{EndReason, Reveal, Standing};
+use crate::quiz::QuizQuestion;
+use crate::store::{BoardRow, MemberStats, Period, Scope};
+
+/// "1) AWS   2) Customer   3) Shared".
+pub fn options_line(q: &QuizQuestion) -> String {
+    q.options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| format!("{}) {o}", i + 1))
+        .collect::<Vec<_>>()
+        .join("   ")
+}
+
+/// A question being asked.
+pub fn quiz_question(index: usize, total: usize, q: &QuizQuestion, seconds: u32) -> String {
+    format!(
+        "\n❓ Question {}/{} · {} s · {}\n{}\n   {}\n",
+        index + 1,
+        total,
+        seconds,
+        q.topic,
+        q.question,
+        options_line(q)
+    )
+}
+
+/// Seconds with one decimal: "2.3 s".
+pub fn seconds(ms: u64) -> String {
+    format!("{:.1} s", ms as f64 / 1000.0)
+}
+
+/// A private acknowledgement of an answer.
+pub fn locked_in(option: &str, elapsed_ms: u64) -> String {
+    format!("Locked in: {option} — {}", seconds(elapsed_ms))
+}
+
+pub const ALREADY_ANSWERED: &str = "You already answered this question — your first answer stands.";
+pub const NOT_OPEN: &str = "No question is open right now.";
+pub const QUIZ_ENDED: &str = "This quiz has ended.";
+pub const STOP_DENIED: &str = "Only the member who started this quiz, or a moderator, can stop it.";
+
+pub fn invalid_choice(options: usize) -> String {
+    format!("Pick one of the options: 1–{options}.")
+}
+
+fn end_reason(reason: EndReason) -> &'static str {
+    match reason {
+        EndReason::Completed => "all questions asked",
+        EndReason::Stopped => "stopped",
+        EndReason::Inactive => "two questions in a row without answers",
+    }
+}
+
+/// "alice 1950 (2/2)" lines, numbered.
+fn standing_lines(out: &mut String, standings: &[Standing]) {
+    for (i, s) in standings.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {:>2}. {} — {} pts · {}/{} right · best streak {} · {} answering",
+            i + 1,
+            s.player.name,
+            s.points,
+            s.correct,
+            s.answered,
+            s.best_streak,
+            seconds(s.total_ms)
+        );
+    }
+}
+
+/// The reveal: answer, reason, how the channel voted, who was right, the running top 5.
+pub fn quiz_reveal(r: &Reveal) -> String {
+    let q = &r.question;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "✅ Answer {}/{}: {}) {}",
+        r.index + 1,
+        r.total,
+        q.answer + 1,
+        q.options[q.answer]
+    );
+    let _ = writeln!(out, "   {}", q.explanation);
+    let votes: Vec<String> = q
+        .options
+        .iter()
+        .zip(&r.votes)
+        .map(|(o, v)| format!("{o} {v}"))
+        .collect();
+    let _ = writeln!(out, "   Votes: {}", votes.join(" · "));
+    let right: Vec<String> = r
+        .results
+        .iter()
+        .filter(|a| a.correct)
+        .map(|a| {
+            format!(
+                "{} (+{}, {})",
+                a.player.name,
+                a.points,
+                seconds(a.elapsed_ms)
+            )
+        })
+        .collect();
+    let wrong: Vec<&str> = r
+        .results
+        .iter()
+        .filter(|a| !a.correct)
+        .map(|a| a.player.name.as_str())
+        .collect();
+    if r.results.is_empty() {
+        let _ = writeln!(out, "   Nobody answered.");
+    } else {
+        let none = "nobody".to_string();
+        let _ = writeln!(
+            out,
+            "   Right: {}",
+            if right.is_empty() {
+                none
+            } else {
+                right.join(", ")
+            }
+        );
+        if !wrong.is_empty() {
+            let _ = writeln!(out, "   Wrong: {}", wrong.join(", "));
+        }
+    }
+    if !r.top.is_empty() {
+        let top: Vec<String> = r
+            .top
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{}. {} {}", i + 1, s.player.name, s.points))
+            .collect();
+        let _ = writeln!(out, "   Top: {}", top.join(" · "));
+    }
+    out
+}
+
+/// The end of a quiz: podium and full standings.
+pub fn quiz_finished(reason: EndReason, standings: &[Standing]) -> String {
+    let mut out = format!("\n🏁 Quiz over ({}).\n", end_reason(reason));
+    if standings.is_empty() {
+        out.push_str("Nobody answered — no podium this time.\n");
+        return out;
+    }
+    for (medal, s) in ["🥇", "🥈", "🥉"].iter().zip(standings) {
+        let _ = writeln!(out, "{medal} {} — {} pts", s.player.name, s.points);
+    }
+    out.push_str("Standings:\n");
+    standing_lines(&mut out, standings);
+    out
+}
+
+fn scope_label(scope: &Scope) -> &'static str {
+    match scope {
+        Scope::Global => "everywhere",
+        Scope::Server { .. } => "this server",
+        Scope::Channel { .. } => "this channel",
+    }
+}
+
+fn period_label(period: Period) -> &'static str {
+    match period {
+        Period::Week => "last 7 days",
+        Period::Month => "last 30 days",
+        Period::All => "all time",
+    }
+}
+
+/// A leaderboard.
+pub fn leaderboard(rows: &[BoardRow], scope: &Scope, period: Period) -> String {
+    let mut out = format!(
+        "🏆 Leaderboard — {}, {}\n",
+        scope_label(scope),
+        period_label(period)
+    );
+    if rows.is_empty() {
+        out.push_str("No answers yet. Start one with /quiz start.\n");
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {:>2}. {} — {} pts · {:.0}% right ({}/{}) · {} game{}",
+            i + 1,
+            r.name,
+            r.points,
+            r.accuracy() * 100.0,
+            r.correct,
+            r.answers,
+            r.games,
+            if r.games == 1 { "" } else { "s" }
+        );
+    }
+    out
+}
+
+/// A member's stats and weak spots.
+pub fn member_stats(name: &str, s: &MemberStats) -> String {
+    if s.answers == 0 {
+        return format!("📊 {name} has not answered any quiz question yet.\n");
+    }
+    let mut out = format!(
+        "📊 {name}: {} game{}, {} answers, {:.0}% right, best streak {}\n",
+        s.games,
+        if s.games == 1 { "" } else { "s" },
+        s.answers,
+        s.accuracy() * 100.0,
+        s.best_streak
+    );
+    out.push_str("By topic:\n");
+    for t in &s.topics {
+        let _ = writeln!(
+            out,
+            "  {:<14} {:>3.0}% ({}/{})",
+            t.topic,
+            t.accuracy() * 100.0,
+            t.correct,
+            t.answers
+        );
+    }
+    let weak = s.weakest(3);
+    if weak.is_empty() {
+        out.push_str("No weak spots yet.\n");
+    } else {
+        let names: Vec<&str> = weak.iter().map(|t| t.topic.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "Weak spots: {} — try /quiz start topic:{}",
+            names.join(", "),
+            names[0]
+        );
+    }
+    out
+}
+
+/// Topics a quiz can be filtered by.
+pub fn topics(list: &[(String, usize)], services: &[&str]) -> String {
+    let mut out = String::from("📚 Topics (questions):\n");
+    for (t, n) in list {
+        let _ = writeln!(out, "  {t:<14} {n}");
+    }
+    let _ = writeln!(out, "Services: {}", services.join(", "));
+    out.push_str("Use them with /quiz start topic:NAME or service:ID.\n");
+    out
+}
+
+/// Why a database error happened, for the user (the detail goes to the log).
+pub const STORE_APOLOGY: &str =
+    "Sorry — something went wrong saving or reading scores. The details are in the log.";
+
+/// The console's help.
+pub const CONSOLE_HELP: &str = "\
+Ask anything about who is responsible for what in AWS, or use:
+  /ask QUESTION            answer a question (plain text works too)
+  /quiz start [questions:N] [seconds:S] [topic:T] [service:S] [mode:owner|exam|mixed] [streaks:on|off]
+  /quiz stop               stop the running quiz (its starter, or you at this terminal)
+  /leaderboard [scope:server|channel|global] [period:week|month|all]
+  /stats [NAME]            accuracy by topic and weak spots
+  /review                  your personal review quiz of questions you missed
+  /topics                  topics and services to quiz on
+  /wait                    (scripts) wait until the next question is asked or the quiz ends
+  /help, /quit
+During a question answer with 1–4, a–d, or the option's word (aws, customer, shared).
+@NAME text               say text as player NAME (several people at one terminal)
+";

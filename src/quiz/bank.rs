@@ -348,3 +348,66 @@ fn check_question(
         services: q.services,
     })
 }
+
+impl QuizQuestion {
+    /// The option a player means by `token`: `1`–`4`, `a`–`d`, the option's text, or a
+    /// unique start of it of three letters or more ("cust" for Customer).
+    pub fn parse_choice(&self, token: &str) -> Option<usize> {
+        let t = token.trim().to_lowercase();
+        let n = self.options.len();
+        if let Ok(i) = t.parse::<usize>() {
+            return (1..=n).contains(&i).then(|| i - 1);
+        }
+        if t.len() == 1 {
+            let c = t.chars().next()?;
+            let i = (c as usize).wrapping_sub('a' as usize);
+            return (c.is_ascii_lowercase() && i < n).then_some(i);
+        }
+        if let Some(i) = self.options.iter().position(|o| o.to_lowercase() == t) {
+            return Some(i);
+        }
+        if t.chars().count() >= 3 {
+            let starts: Vec<usize> = (0..n)
+                .filter(|&i| self.options[i].to_lowercase().starts_with(&t))
+                .collect();
+            if let [i] = starts[..] {
+                return Some(i);
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(options: &[&str]) -> QuizQuestion {
+        QuizQuestion {
+            id: "x".into(),
+            kind: QuestionKind::Owner,
+            question: "?".into(),
+            options: options.iter().map(|s| s.to_string()).collect(),
+            answer: 0,
+            explanation: "".into(),
+            topic: "t".into(),
+            services: vec![],
+        }
+    }
+
+    #[test]
+    fn choices_by_number_letter_word_and_prefix() {
+        let owner = q(&["AWS", "Customer", "Shared"]);
+        assert_eq!(owner.parse_choice("2"), Some(1));
+        assert_eq!(owner.parse_choice(" b "), Some(1));
+        assert_eq!(owner.parse_choice("customer"), Some(1));
+        assert_eq!(owner.parse_choice("Cust"), Some(1));
+        assert_eq!(owner.parse_choice("aws"), Some(0));
+        assert_eq!(owner.parse_choice("4"), None);
+        assert_eq!(owner.parse_choice("d"), None);
+        assert_eq!(owner.parse_choice("who patches"), None);
+        let tf = q(&["True", "False"]);
+        assert_eq!(tf.parse_choice("false"), Some(1));
+        assert_eq!(tf.parse_choice("tru"), Some(0));
+    }
+}

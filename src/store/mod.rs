@@ -250,12 +250,12 @@ impl MemberStats {
         ratio(self.correct, self.answers)
     }
 
-    /// The `n` topics with the lowest accuracy (at least two answers, below 100%).
+    /// The `n` topics with the lowest accuracy (below 100%), most answered first on ties.
     pub fn weakest(&self, n: usize) -> Vec<&TopicStat> {
         let mut t: Vec<&TopicStat> = self
             .topics
             .iter()
-            .filter(|t| t.answers >= 2 && t.correct < t.answers)
+            .filter(|t| t.correct < t.answers)
             .collect();
         t.sort_by(|a, b| {
             a.accuracy()
@@ -342,7 +342,7 @@ mod tests {
     }
 
     #[test]
-    fn weakest_topics_skip_perfect_and_single_answers() {
+    fn weakest_topics_skip_perfect_ones() {
         let t = |topic: &str, answers, correct| TopicStat {
             topic: topic.into(),
             answers,
@@ -353,6 +353,6 @@ mod tests {
             ..MemberStats::default()
         };
         let w: Vec<&str> = s.weakest(3).iter().map(|t| t.topic.as_str()).collect();
-        assert_eq!(w, ["a", "d"]);
+        assert_eq!(w, ["c", "a", "d"]);
     }
 }

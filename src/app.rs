@@ -1,0 +1,276 @@
+//! What every adapter shares: the loaded knowledge (knowledge base, matcher, question
+//! bank) and the glue between quiz sessions and the store. Adapters call these and only
+//! turn the results into messages.
+
+use std::path::Path;
+
+use crate::kb::{self, KnowledgeBase, LoadError};
+use crate::matcher::Matcher;
+use crate::quiz::session::{Effect, Millis, Player, QuizSession, Settings, SettingsError};
+use crate::quiz::{Filter, QuestionBank};
+use crate::store::{answers_of, GameId, GameKind, GameStatus, NewGame, Store, StoreError, UnixMs};
+
+/// The knowledge the bot answers and quizzes from.
+pub struct Brain {
+    pub kb: KnowledgeBase,
+    pub matcher: Matcher,
+    pub bank: QuestionBank,
+}
+
+impl Brain {
+    /// Loads and validates `dir` (entries, vocabulary and `quiz/`).
+    pub fn load(dir: &Path) -> Result<Brain, LoadError> {
+        let kb = kb::load_dir(dir)?;
+        let bank = QuestionBank::load(&kb, &dir.join("quiz"))?;
+        let matcher = Matcher::new(&kb);
+        Ok(Brain { kb, matcher, bank })
+    }
+}
+
+/// Why a quiz could not start; the message is for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error("no questions match those filters")]
+    NoQuestions,
+    #[error("a quiz is already running here: answer it, or stop it with /quiz stop")]
+    AlreadyRunning,
+    #[error("nothing to review yet: questions you miss come back here, spaced out over days")]
+    NothingToReview,
+    #[error("could not save the game")]
+    Store(#[from] StoreError),
+}
+
+/// A quiz running in a channel, with its game in the store.
+pub struct RunningQuiz {
+    pub session: QuizSession,
+    pub game: GameId,
+}
+
+/// Where a quiz runs and who started it.
+pub struct Venue {
+    pub runner: String,
+    pub guild: String,
+    pub channel: String,
+    pub starter: Player,
+}
+
+/// Starts a quiz: checks the settings, draws the questions and records the game.
+#[allow(clippy::too_many_arguments)]
+pub async fn start_quiz(
+    brain: &Brain,
+    store: &dyn Store,
+    settings: Settings,
+    filter: &Filter,
+    seed: u64,
+    venue: &Venue,
+    now: Millis,
+    unix_now: UnixMs,
+) -> Result<(RunningQuiz, Vec<Effect>), StartError> {
+    settings.validate()?;
+    let questions = brain.bank.select(filter, settings.questions, seed);
+    if questions.is_empty() {
+        return Err(StartError::NoQuestions);
+    }
+    begin(
+        store,
+        GameKind::Channel,
+        settings,
+        questions,
+        venue,
+        now,
+        unix_now,
+    )
+    .await
+}
+
+/// Starts `member`'s personal review quiz of the questions due for them.
+pub async fn start_review(
+    brain: &Brain,
+    store: &dyn Store,
+    settings: Settings,
+    venue: &Venue,
+    now: Millis,
+    unix_now: UnixMs,
+) -> Result<(RunningQuiz, Vec<Effect>), StartError> {
+    settings.validate()?;
+    let due = store
+        .due_reviews(&venue.starter.id, unix_now, settings.questions)
+        .await?;
+    let questions = brain.bank.by_ids(&due);
+    if questions.is_empty() {
+        return Err(StartError::NothingToReview);
+    }
+    begin(
+        store,
+        GameKind::Review,
+        settings,
+        questions,
+        venue,
+        now,
+        unix_now,
+    )
+    .await
+}
+
+async fn begin(
+    store: &dyn Store,
+    kind: GameKind,
+    settings: Settings,
+    questions: Vec<crate::quiz::QuizQuestion>,
+    venue: &Venue,
+    now: Millis,
+    unix_now: UnixMs,
+) -> Result<(RunningQuiz, Vec<Effect>), StartError> {
+    let game = store
+        .start_game(&NewGame {
+            kind,
+            runner: venue.runner.clone(),
+            guild_id: venue.guild.clone(),
+            channel_id: venue.channel.clone(),
+            started_by: venue.starter.id.clone(),
+            started_at: unix_now,
+            questions: questions.len(),
+            settings: format!(
+                "{{\"questions\":{},\"seconds\":{},\"streaks\":{}}}",
+                settings.questions, settings.seconds, settings.streaks
+            ),
+        })
+        .await?;
+    let (session, effects) = QuizSession::start(settings, questions, venue.starter.clone(), now);
+    Ok((RunningQuiz { session, game }, effects))
+}
+
+/// Saves what `effects` say happened: each reveal's answers in one transaction, and the
+/// end of the game.
+pub async fn persist(
+    store: &dyn Store,
+    game: GameId,
+    effects: &[Effect],
+    unix_now: UnixMs,
+) -> Result<(), StoreError> {
+    for e in effects {
+        match e {
+            Effect::Reveal(r) => store.record_answers(game, &answers_of(r, unix_now)).await?,
+            Effect::Finished { reason, .. } => {
+                store
+                    .finish_game(game, GameStatus::from(*reason), unix_now)
+                    .await?
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The current Unix time in milliseconds.
+pub fn unix_now() -> UnixMs {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as UnixMs)
+        .unwrap_or(0)
+}
+
+/// What a member asked for with `/quiz start`; `None` means "the configured default".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QuizRequest {
+    pub questions: Option<usize>,
+    pub seconds: Option<u32>,
+    pub topic: Option<String>,
+    pub service: Option<String>,
+    pub mode: Option<crate::quiz::Mode>,
+    pub streaks: Option<bool>,
+}
+
+impl QuizRequest {
+    /// Reads `key:value` options (the console's syntax); the error is for the user.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<QuizRequest, String> {
+        let mut r = QuizRequest::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "questions" | "q" => {
+                    r.questions = Some(v.parse().map_err(|_| {
+                        format!("questions must be a number from 1 to 50 (got `{v}`)")
+                    })?)
+                }
+                "seconds" | "s" => {
+                    r.seconds = Some(v.parse().map_err(|_| {
+                        format!("seconds must be a number from 5 to 120 (got `{v}`)")
+                    })?)
+                }
+                "topic" => r.topic = Some(v.clone()),
+                "service" => r.service = Some(v.clone()),
+                "mode" => {
+                    r.mode = Some(crate::quiz::Mode::parse(v).ok_or_else(|| {
+                        format!("mode must be owner, exam or mixed (got `{v}`)")
+                    })?)
+                }
+                "streaks" => {
+                    r.streaks = Some(match v.to_lowercase().as_str() {
+                        "on" | "true" | "yes" => true,
+                        "off" | "false" | "no" => false,
+                        _ => return Err(format!("streaks must be on or off (got `{v}`)")),
+                    })
+                }
+                other => {
+                    return Err(format!(
+                        "unknown option `{other}`: use questions, seconds, topic, service, mode or streaks"
+                    ))
+                }
+            }
+        }
+        Ok(r)
+    }
+
+    /// The settings and filter for this request over `defaults`; the error is for the user.
+    pub fn resolve(
+        &self,
+        defaults: &crate::config::QuizConfig,
+        brain: &Brain,
+    ) -> Result<(Settings, Filter), String> {
+        let mut settings = defaults.settings();
+        if let Some(n) = self.questions {
+            settings.questions = n;
+        }
+        if let Some(s) = self.seconds {
+            settings.seconds = s;
+        }
+        if let Some(s) = self.streaks {
+            settings.streaks = s;
+        }
+        settings.validate().map_err(|e| e.to_string())?;
+        let topic = match &self.topic {
+            Some(t) => {
+                let known = brain.bank.topics();
+                match known.iter().find(|(k, _)| k.eq_ignore_ascii_case(t)) {
+                    Some((k, _)) => Some(k.clone()),
+                    None => return Err(format!("unknown topic `{t}`: see /topics")),
+                }
+            }
+            None => None,
+        };
+        let service = match &self.service {
+            Some(s) => {
+                let vocab = brain.kb.vocabulary();
+                let id = s.to_lowercase().replace([' ', '-'], "_");
+                let found = vocab.services.iter().find(|x| {
+                    x.id == id
+                        || x.name.eq_ignore_ascii_case(s)
+                        || x.aliases.iter().any(|a| a.eq_ignore_ascii_case(s))
+                });
+                match found {
+                    Some(x) => Some(x.id.clone()),
+                    None => return Err(format!("unknown service `{s}`: see /topics")),
+                }
+            }
+            None => None,
+        };
+        let filter = Filter {
+            topic,
+            service,
+            mode: self.mode.unwrap_or_else(|| defaults.mode()),
+        };
+        Ok((settings, filter))
+    }
+}
