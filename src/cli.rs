@@ -148,7 +148,7 @@ terms: {terms:?}  services: {:?}",
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
-            rt.block_on(async {
+            let result = rt.block_on(async {
                 let store = crate::store::SqlStore::connect(&url)
                     .await
                     .map_err(|e| CliError::Store(e.to_string()))?;
@@ -156,7 +156,11 @@ terms: {terms:?}  services: {:?}",
                 crate::console::run(&brain, &store, opts, input, std::io::stdout())
                     .await
                     .map_err(|e| CliError::Output(std::io::Error::other(e.to_string())))
-            })?;
+            });
+            // A read of standard input may still be waiting in a blocking thread (after
+            // Ctrl-C or /quit with input open): do not wait for it.
+            rt.shutdown_background();
+            result?;
             Ok(true)
         }
         Command::Kb { json, dir } => {

@@ -183,3 +183,64 @@ fn questions_bad_options_and_help_in_the_console() {
     assert!(out.contains("nothing to review yet"), "{out}");
     assert!(out.contains("📚 Topics"), "{out}");
 }
+
+#[tokio::test]
+async fn ctrl_c_stops_at_once_and_keeps_what_was_revealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("srm.toml");
+    std::fs::write(&config, "[quiz]\nreveal_pause_seconds = 0\n").unwrap();
+    let db_url = format!("sqlite://{}", dir.path().join("console.db").display());
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_srm-bot"))
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "console",
+            "--db",
+            &db_url,
+        ])
+        .args(["--kb", root().join("knowledge").to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    stdin
+        .write_all(b"/quiz start questions:10 seconds:5\n@erin 1\n")
+        .await
+        .unwrap();
+    // Wait for the first reveal and the second question, then interrupt (input stays open).
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = String::new();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains("Question 2/10") {
+            break;
+        }
+    }
+    let pid = child.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    while let Some(line) = lines.next_line().await.unwrap() {
+        seen.push_str(&line);
+        seen.push('\n');
+    }
+    let status = tokio::time::timeout(std::time::Duration::from_secs(10), child.wait())
+        .await
+        .expect("exits at once")
+        .unwrap();
+    assert!(status.success(), "{seen}");
+    assert!(seen.contains("🏁 Quiz over (stopped)"), "{seen}");
+    drop(stdin);
+    let pool = db(dir.path()).await;
+    let (status, answers): (String, i64) =
+        sqlx::query_as("SELECT g.status, (SELECT COUNT(*) FROM answers) FROM games g")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), answers), ("stopped", 1));
+}
