@@ -44,6 +44,8 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
     },
+    /// Run the Discord bot (settings: --config FILE; the token may come from DISCORD_TOKEN).
+    Serve,
     /// Play in the terminal: ask, quiz a group (`@NAME text`), leaderboards and stats.
     Console {
         /// The knowledge directory [default: knowledge/ or the config's knowledge.dir].
@@ -126,6 +128,23 @@ terms: {terms:?}  services: {:?}",
             }
             Ok(true)
         }
+        Command::Serve => {
+            init_logging();
+            // Every setting is checked before anything connects.
+            config
+                .discord
+                .resolve_token()
+                .map_err(|e| CliError::Knowledge(format!("configuration: {e}")))?;
+            let brain = crate::app::Brain::load(&config.knowledge.dir).map_err(|e| {
+                CliError::Knowledge(format!("{}: {e}", config.knowledge.dir.display()))
+            })?;
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(crate::discord::serve(config, brain))
+                .map_err(|e| CliError::Store(e.to_string()))?;
+            Ok(true)
+        }
         Command::Console {
             kb,
             db,
@@ -177,6 +196,17 @@ terms: {terms:?}  services: {:?}",
             Ok(true)
         }
     }
+}
+
+/// Logs go to standard error; RUST_LOG sets the level (default: info for srm-bot,
+/// warnings for libraries).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,srm_bot=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// Answers every line of standard input with one JSON line.

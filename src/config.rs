@@ -23,6 +23,102 @@ pub struct Config {
     pub knowledge: KnowledgeConfig,
     pub store: StoreConfig,
     pub quiz: QuizConfig,
+    pub discord: DiscordConfig,
+}
+
+/// A secret that never prints (Debug and Display show `***`).
+#[derive(Clone, Default, Deserialize, PartialEq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Which shards this process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shards {
+    /// As many as Discord recommends, all in this process.
+    Auto,
+    /// Shards `first..=last` of `total`.
+    Range { first: u32, last: u32, total: u32 },
+}
+
+impl Shards {
+    /// `auto`, or `FIRST-LAST/TOTAL` (e.g. `0-1/4`), or `N/TOTAL` for one shard.
+    pub fn parse(s: &str) -> Result<Shards, String> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("auto") {
+            return Ok(Shards::Auto);
+        }
+        let bad = || {
+            format!("discord.shards must be `auto` or FIRST-LAST/TOTAL like `0-1/4` (got `{s}`)")
+        };
+        let (range, total) = s.split_once('/').ok_or_else(bad)?;
+        let total: u32 = total.trim().parse().map_err(|_| bad())?;
+        let (first, last) = match range.split_once('-') {
+            Some((a, b)) => (
+                a.trim().parse().map_err(|_| bad())?,
+                b.trim().parse().map_err(|_| bad())?,
+            ),
+            None => {
+                let n: u32 = range.trim().parse().map_err(|_| bad())?;
+                (n, n)
+            }
+        };
+        if total == 0 || first > last || last >= total {
+            return Err(bad());
+        }
+        Ok(Shards::Range { first, last, total })
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DiscordConfig {
+    /// The bot token; the environment variable DISCORD_TOKEN wins over it.
+    pub token: Secret,
+    /// Register commands in this server only (instant; for development).
+    pub guild_id: Option<u64>,
+    /// `auto`, or `FIRST-LAST/TOTAL`.
+    pub shards: Option<String>,
+    /// Test only: a local fake Discord (REST and gateway) instead of discord.com.
+    pub api_base: Option<String>,
+}
+
+impl DiscordConfig {
+    /// The token to use: DISCORD_TOKEN, else `discord.token`.
+    pub fn resolve_token(&self) -> Result<Secret, String> {
+        let token = std::env::var("DISCORD_TOKEN")
+            .ok()
+            .filter(|t| !t.trim().is_empty())
+            .map(Secret)
+            .unwrap_or_else(|| self.token.clone());
+        if token.is_empty() {
+            return Err(
+                "discord.token is not set (set it in the config file or in DISCORD_TOKEN)".into(),
+            );
+        }
+        Ok(token)
+    }
+
+    pub fn shards(&self) -> Result<Shards, String> {
+        Shards::parse(self.shards.as_deref().unwrap_or("auto"))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -139,6 +235,14 @@ impl Config {
                 q.reveal_pause_seconds
             ));
         }
+        self.discord.shards()?;
+        if let Some(base) = &self.discord.api_base {
+            if !(base.starts_with("http://") || base.starts_with("https://")) {
+                return Err(format!(
+                    "discord.api_base must be an http:// or https:// URL (got `{base}`)"
+                ));
+            }
+        }
         let url = &self.store.url;
         if !(url.starts_with("sqlite:")
             || url.starts_with("postgres:")
@@ -168,6 +272,36 @@ mod tests {
         assert!(err.contains("quiz.seconds"), "{err}");
         let err = Config::parse("[store]\nurl = \"mysql://x\"\n").unwrap_err();
         assert!(err.contains("store.url"), "{err}");
+    }
+
+    #[test]
+    fn shards_parse_and_bad_ones_are_named() {
+        assert_eq!(Shards::parse("auto"), Ok(Shards::Auto));
+        assert_eq!(
+            Shards::parse("0-1/4"),
+            Ok(Shards::Range {
+                first: 0,
+                last: 1,
+                total: 4
+            })
+        );
+        assert_eq!(
+            Shards::parse("1/2"),
+            Ok(Shards::Range {
+                first: 1,
+                last: 1,
+                total: 2
+            })
+        );
+        let err = Config::parse("[discord]\nshards = \"3-1/2\"\n").unwrap_err();
+        assert!(err.contains("discord.shards"), "{err}");
+    }
+
+    #[test]
+    fn the_token_never_prints() {
+        let c = Config::parse("[discord]\ntoken = \"abc.def.ghi\"\n").unwrap();
+        assert!(!format!("{c:?}").contains("abc.def"));
+        assert_eq!(c.discord.token.expose(), "abc.def.ghi");
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod console;
+pub mod discord;
 pub mod kb;
 pub mod matcher;
 pub mod quiz;

@@ -412,3 +412,25 @@ Ask anything about who is responsible for what in AWS, or use:
 During a question answer with 1–4, a–d, or the option's word (aws, customer, shared).
 @NAME text               say text as player NAME (several people at one terminal)
 ";
+
+/// What a user sees when something failed on our side (the detail is logged).
+pub const APOLOGY: &str = "Sorry — something went wrong on my side. Please try again in a moment.";
+/// A click on a question that is no longer open.
+pub const QUESTION_CLOSED: &str = "That question is closed — wait for the next one.";
+pub const QUIZ_STARTED: &str = "Quiz starting — answer with the buttons below each question!";
+pub const QUIZ_ONLY_IN_SERVERS: &str = "Quizzes run in server channels, where the group can play.";
+pub const NO_QUIZ_RUNNING: &str = "No quiz is running in this channel.";
+pub const LEADERBOARD_RESET: &str =
+    "Leaderboard reset: a new season starts now. Past games are kept for /stats.";
+
+/// The Discord help.
+pub const DISCORD_HELP: &str = "\
+**srm-bot** teaches the AWS Shared Responsibility Model: who secures what — AWS, you, or both.
+• `/ask question:` — who is responsible for something (or mention me, or DM me)
+• `/quiz start` — a timed group quiz in this channel: options `questions`, `seconds`, `topic`, `service`, `mode` (owner · exam · mixed), `streaks`
+• `/quiz stop` — stop it (its starter, or members with Manage Messages)
+• `/leaderboard` — `scope` (server · channel · global), `period` (week · month · all)
+• `/stats` — your accuracy by topic and your weak spots (or another member's)
+• `/review` — a private quiz of the questions you missed, spaced over days
+• `/topics` — what you can quiz on
+Scoring: 500–1000 points for a right answer (faster is more), +100 per streak answer (at most +500).";

@@ -1,6 +1,7 @@
 //! Group quizzes: the question bank and the per-channel quiz session (core: no IO).
 
 pub mod bank;
+pub mod review;
 pub mod session;
 
 pub use bank::{Filter, Mode, QuestionBank, QuestionKind, QuizQuestion};

@@ -1,0 +1,461 @@
+//! The slash commands. Each is a few lines that call the core; the doc comment is the
+//! command's help text in Discord.
+
+use std::sync::Arc;
+
+use poise::serenity_prelude as serenity;
+use serenity::{
+    ComponentInteraction, CreateEmbed, CreateInteractionResponse, CreateInteractionResponseMessage,
+};
+
+use super::{player, quiz, render, Context, Data, Error};
+use crate::app::{self, QuizRequest, StartError, Venue};
+use crate::quiz::review::ReviewSession;
+use crate::quiz::session::Event;
+use crate::quiz::Mode;
+use crate::store::{GameKind, NewGame, Period, Scope};
+use crate::text;
+
+pub fn all() -> Vec<poise::Command<Arc<Data>, Error>> {
+    vec![
+        ask(),
+        quiz(),
+        leaderboard(),
+        stats(),
+        review(),
+        topics(),
+        help(),
+        srm_admin(),
+    ]
+}
+
+fn user_err(e: impl std::fmt::Display) -> Error {
+    Error::User(e.to_string())
+}
+
+/// Up to 25 knowledge-base questions that contain what was typed.
+async fn autocomplete_question(ctx: Context<'_>, partial: &str) -> Vec<String> {
+    let partial = partial.to_lowercase();
+    ctx.data()
+        .brain
+        .kb
+        .entries()
+        .iter()
+        .map(|e| e.question.as_str())
+        .filter(|q| q.len() <= 100 && q.to_lowercase().contains(&partial))
+        .take(25)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Who is responsible for something in AWS — AWS, you, or both?
+#[poise::command(slash_command)]
+pub async fn ask(
+    ctx: Context<'_>,
+    #[description = "Your question, e.g. who patches the guest OS on EC2?"]
+    #[autocomplete = "autocomplete_question"]
+    #[max_length = 1000]
+    question: String,
+) -> Result<(), Error> {
+    let answer = ctx.data().brain.matcher.best(&question);
+    let reply = match render::reply(&ctx.data().brain, &answer) {
+        render::Reply::Known(embed) => poise::CreateReply::default().embed(*embed),
+        render::Reply::Unsure(text, buttons) => poise::CreateReply::default()
+            .content(text)
+            .components(buttons),
+        render::Reply::Unknown(text) => poise::CreateReply::default().content(text).ephemeral(true),
+    };
+    ctx.send(reply.allowed_mentions(render::no_pings())).await?;
+    Ok(())
+}
+
+/// Group quizzes in this channel.
+#[poise::command(slash_command, subcommands("start", "stop"), guild_only)]
+pub async fn quiz(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum ModeChoice {
+    #[name = "owner — who is responsible"]
+    Owner,
+    #[name = "exam — curated exam-style"]
+    Exam,
+    #[name = "mixed"]
+    Mixed,
+}
+
+async fn autocomplete_topic(ctx: Context<'_>, partial: &str) -> Vec<String> {
+    let p = partial.to_lowercase();
+    ctx.data()
+        .brain
+        .bank
+        .topics()
+        .into_iter()
+        .map(|(t, _)| t)
+        .filter(|t| t.contains(&p))
+        .take(25)
+        .collect()
+}
+
+async fn autocomplete_service(ctx: Context<'_>, partial: &str) -> Vec<String> {
+    let p = partial.to_lowercase();
+    ctx.data()
+        .brain
+        .kb
+        .vocabulary()
+        .services
+        .iter()
+        .filter(|s| s.id.contains(&p) || s.name.to_lowercase().contains(&p))
+        .take(25)
+        .map(|s| s.id.clone())
+        .collect()
+}
+
+/// Start a timed quiz: everyone in the channel answers with the buttons.
+#[poise::command(slash_command, guild_only)]
+pub async fn start(
+    ctx: Context<'_>,
+    #[description = "How many questions (1–50)"] questions: Option<u32>,
+    #[description = "Seconds per question (5–120)"] seconds: Option<u32>,
+    #[description = "Only this topic"]
+    #[autocomplete = "autocomplete_topic"]
+    topic: Option<String>,
+    #[description = "Only this service"]
+    #[autocomplete = "autocomplete_service"]
+    service: Option<String>,
+    #[description = "Question kind"] mode: Option<ModeChoice>,
+    #[description = "Streak bonus on or off"] streaks: Option<bool>,
+) -> Result<(), Error> {
+    let data = ctx.data().clone();
+    let channel = ctx.channel_id();
+    if data.quizzes.is_running(channel) {
+        return Err(user_err(StartError::AlreadyRunning));
+    }
+    let request = QuizRequest {
+        questions: questions.map(|n| n as usize),
+        seconds,
+        topic,
+        service,
+        mode: mode.map(|m| match m {
+            ModeChoice::Owner => Mode::Owner,
+            ModeChoice::Exam => Mode::Exam,
+            ModeChoice::Mixed => Mode::Mixed,
+        }),
+        streaks,
+    };
+    let (settings, filter) = request
+        .resolve(&data.config.quiz, &data.brain)
+        .map_err(Error::User)?;
+    let venue = Venue {
+        runner: data.runner.clone(),
+        guild: ctx
+            .guild_id()
+            .map(|g| g.get().to_string())
+            .unwrap_or_default(),
+        channel: channel.get().to_string(),
+        starter: player(ctx.author_member().await.as_deref(), ctx.author()),
+    };
+    let seed = data
+        .seeds
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let started = app::start_quiz(
+        &data.brain,
+        data.store.as_ref(),
+        settings,
+        &filter,
+        seed,
+        &venue,
+        data.now(),
+        app::unix_now(),
+    )
+    .await;
+    let (running, effects) = match started {
+        Ok(x) => x,
+        Err(StartError::Store(e)) => return Err(Error::Store(e)),
+        Err(e) => return Err(user_err(e)),
+    };
+    // The interaction response is free; the questions follow as channel messages.
+    ctx.send(poise::CreateReply::default().content(text::QUIZ_STARTED))
+        .await?;
+    quiz::launch(
+        data,
+        ctx.serenity_context().http.clone(),
+        channel,
+        running,
+        effects,
+    );
+    Ok(())
+}
+
+/// Stop the quiz in this channel (its starter, or members with Manage Messages).
+#[poise::command(slash_command, guild_only)]
+pub async fn stop(ctx: Context<'_>) -> Result<(), Error> {
+    let data = ctx.data();
+    let member = ctx.author_member().await;
+    let may_moderate = member
+        .as_ref()
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.manage_messages() || p.administrator());
+    let by = player(member.as_deref(), ctx.author());
+    let outcome = data.quizzes.apply(
+        ctx.channel_id(),
+        None,
+        Event::Stop { by, may_moderate },
+        data.now(),
+    );
+    let reply = match outcome {
+        quiz::ClickOutcome::Ended => text::NO_QUIZ_RUNNING,
+        quiz::ClickOutcome::Effects(e)
+            if e.iter()
+                .any(|e| matches!(e, crate::quiz::Effect::StopDenied { .. })) =>
+        {
+            text::STOP_DENIED
+        }
+        quiz::ClickOutcome::Effects(_) => "Quiz stopped.",
+    };
+    ctx.send(poise::CreateReply::default().content(reply).ephemeral(true))
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum ScopeChoice {
+    Server,
+    Channel,
+    Global,
+}
+
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum PeriodChoice {
+    Week,
+    Month,
+    All,
+}
+
+fn scope_of(ctx: &Context<'_>, scope: Option<ScopeChoice>) -> Scope {
+    let guild = ctx.guild_id().map(|g| g.get().to_string());
+    match (scope, guild) {
+        (Some(ScopeChoice::Global), _) | (_, None) => Scope::Global,
+        (Some(ScopeChoice::Channel), Some(guild)) => Scope::Channel {
+            guild,
+            channel: ctx.channel_id().get().to_string(),
+        },
+        (_, Some(guild)) => Scope::Server { guild },
+    }
+}
+
+/// Top players by points, with accuracy and games played.
+#[poise::command(slash_command)]
+pub async fn leaderboard(
+    ctx: Context<'_>,
+    #[description = "Server (default), this channel, or everywhere"] scope: Option<ScopeChoice>,
+    #[description = "Last 7 days, last 30 days, or all time (default)"] period: Option<
+        PeriodChoice,
+    >,
+) -> Result<(), Error> {
+    let scope = scope_of(&ctx, scope);
+    let period = match period {
+        Some(PeriodChoice::Week) => Period::Week,
+        Some(PeriodChoice::Month) => Period::Month,
+        _ => Period::All,
+    };
+    let rows = ctx
+        .data()
+        .store
+        .leaderboard(&scope, period, app::unix_now(), 10)
+        .await?;
+    let mut rows = rows;
+    for r in &mut rows {
+        r.name = render::safe(&r.name);
+    }
+    let body = text::leaderboard(&rows, &scope, period);
+    let embed = CreateEmbed::new().description(body).colour(0xFEE75C);
+    ctx.send(poise::CreateReply::default().embed(embed)).await?;
+    Ok(())
+}
+
+/// Accuracy by topic, weak spots and best streak — yours or another member's.
+#[poise::command(slash_command)]
+pub async fn stats(
+    ctx: Context<'_>,
+    #[description = "Whose stats (default: yours)"] member: Option<serenity::User>,
+) -> Result<(), Error> {
+    let user = member.as_ref().unwrap_or_else(|| ctx.author());
+    let guild = ctx.guild_id().map(|g| g.get().to_string());
+    let s = ctx
+        .data()
+        .store
+        .member_stats(&user.id.get().to_string(), guild.as_deref())
+        .await?;
+    let name = render::safe(user.global_name.as_deref().unwrap_or(&user.name));
+    let embed = CreateEmbed::new()
+        .description(text::member_stats(&name, &s))
+        .colour(0x3498DB);
+    ctx.send(poise::CreateReply::default().embed(embed)).await?;
+    Ok(())
+}
+
+/// A private quiz of the questions you missed, spaced over days (Leitner boxes).
+#[poise::command(slash_command)]
+pub async fn review(ctx: Context<'_>) -> Result<(), Error> {
+    let data = ctx.data();
+    let who = player(ctx.author_member().await.as_deref(), ctx.author());
+    let due = data.store.due_reviews(&who.id, app::unix_now(), 10).await?;
+    let questions = data.brain.bank.by_ids(&due);
+    if questions.is_empty() {
+        return Err(user_err(StartError::NothingToReview));
+    }
+    let game = data
+        .store
+        .start_game(&NewGame {
+            kind: GameKind::Review,
+            runner: data.runner.clone(),
+            guild_id: ctx
+                .guild_id()
+                .map(|g| g.get().to_string())
+                .unwrap_or_default(),
+            channel_id: ctx.channel_id().get().to_string(),
+            started_by: who.id.clone(),
+            started_at: app::unix_now(),
+            questions: questions.len(),
+            settings: "{}".into(),
+        })
+        .await?;
+    let session = ReviewSession::new(questions);
+    let (embed, buttons) = match session.current() {
+        Some((i, q)) => render::review_question(game, i, session.total(), q),
+        None => return Err(user_err(StartError::NothingToReview)),
+    };
+    data.reviews
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(ctx.author().id.get(), (game, session));
+    ctx.send(
+        poise::CreateReply::default()
+            .embed(embed)
+            .components(buttons)
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A click in a review: show the answer and the next question in the same message.
+pub async fn review_click(
+    ctx: &serenity::Context,
+    c: &ComponentInteraction,
+    data: &Arc<Data>,
+    game: i64,
+    index: usize,
+    choice: usize,
+) -> Result<(), Error> {
+    let who = player(c.member.as_ref(), &c.user);
+    let step = {
+        let mut reviews = data.reviews.lock().unwrap_or_else(|e| e.into_inner());
+        match reviews.get_mut(&c.user.id.get()) {
+            Some((g, session)) if *g == game => session.answer(index, choice).map(|step| {
+                let next = session
+                    .current()
+                    .map(|(i, q)| render::review_question(game, i, session.total(), q));
+                (step, next, session.correct(), session.total())
+            }),
+            _ => None,
+        }
+    };
+    let Some((step, next, correct, total)) = step else {
+        return super::respond(ctx, c, text::QUIZ_ENDED).await;
+    };
+    if let Err(e) = super::save_review_answer(data, game, &who, &step).await {
+        tracing::error!(game, error = %e, "saving a review answer failed");
+    }
+    let verdict = if step.correct {
+        "✅ Right"
+    } else {
+        "❌ Not quite"
+    };
+    let q = &step.question;
+    let summary = format!("{verdict} — **{}**\n{}", q.options[q.answer], q.explanation);
+    let mut msg = CreateInteractionResponseMessage::new().allowed_mentions(render::no_pings());
+    match next {
+        Some((embed, buttons)) => msg = msg.content(summary).embed(embed).components(buttons),
+        None => {
+            data.reviews
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&c.user.id.get());
+            msg = msg
+                .content(format!("{summary}\n\nReview done: {correct}/{total} right. Missed ones come back tomorrow."))
+                .embeds(vec![])
+                .components(vec![]);
+        }
+    }
+    c.create_response(&ctx.http, CreateInteractionResponse::UpdateMessage(msg))
+        .await?;
+    Ok(())
+}
+
+/// What you can quiz on: topics and services.
+#[poise::command(slash_command)]
+pub async fn topics(ctx: Context<'_>) -> Result<(), Error> {
+    let data = ctx.data();
+    let services: Vec<&str> = data
+        .brain
+        .kb
+        .vocabulary()
+        .services
+        .iter()
+        .map(|s| s.id.as_str())
+        .collect();
+    let body = text::topics(&data.brain.bank.topics(), &services);
+    ctx.send(poise::CreateReply::default().embed(CreateEmbed::new().description(body)))
+        .await?;
+    Ok(())
+}
+
+/// How to use srm-bot.
+#[poise::command(slash_command)]
+pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
+    ctx.send(
+        poise::CreateReply::default()
+            .content(text::DISCORD_HELP)
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Server administration for srm-bot.
+#[poise::command(
+    slash_command,
+    rename = "srm-admin",
+    subcommands("reset_leaderboard"),
+    default_member_permissions = "MANAGE_GUILD",
+    guild_only
+)]
+pub async fn srm_admin(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Start a new leaderboard season for this server (history is kept).
+#[poise::command(
+    slash_command,
+    rename = "reset-leaderboard",
+    default_member_permissions = "MANAGE_GUILD",
+    guild_only
+)]
+pub async fn reset_leaderboard(ctx: Context<'_>) -> Result<(), Error> {
+    let Some(guild) = ctx.guild_id() else {
+        return Err(user_err(text::QUIZ_ONLY_IN_SERVERS));
+    };
+    let scope = Scope::Server {
+        guild: guild.get().to_string(),
+    };
+    ctx.data()
+        .store
+        .reset_leaderboard(&scope, &ctx.author().id.get().to_string(), app::unix_now())
+        .await?;
+    ctx.send(poise::CreateReply::default().content(text::LEADERBOARD_RESET))
+        .await?;
+    Ok(())
+}

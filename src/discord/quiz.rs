@@ -1,0 +1,299 @@
+//! Channel quizzes on Discord: one task per quiz owns its timer and renders its effects
+//! in order (post the question, at most one "N answered" edit, the reveal edit, the
+//! podium), so a question costs at most three REST calls. Clicks apply events under a
+//! short lock and hand the channel effects to the task.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use poise::serenity_prelude as serenity;
+use serenity::{ChannelId, CreateMessage, EditMessage, Http, MessageId};
+use tokio::sync::mpsc;
+
+use super::render;
+use super::Data;
+use crate::app;
+use crate::quiz::session::{Effect, Event, Millis, QuizSession};
+use crate::store::GameId;
+
+/// A quiz running in a channel.
+pub struct Live {
+    pub game: GameId,
+    pub session: QuizSession,
+    tx: mpsc::UnboundedSender<Vec<Effect>>,
+}
+
+/// Running quizzes by channel.
+#[derive(Default)]
+pub struct Quizzes {
+    live: Mutex<HashMap<ChannelId, Live>>,
+}
+
+/// What a click on a quiz button did, for the clicker's private acknowledgement.
+pub enum ClickOutcome {
+    /// The effects for the clicker (Locked, AlreadyAnswered, NotOpen, InvalidChoice).
+    Effects(Vec<Effect>),
+    /// The game is not running here (finished, or from before a restart).
+    Ended,
+}
+
+impl Quizzes {
+    pub fn is_running(&self, channel: ChannelId) -> bool {
+        self.lock().contains_key(&channel)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<ChannelId, Live>> {
+        // A panic while holding the lock cannot leave the map half-updated (each update
+        // is one insert, remove or apply), so a poisoned lock is still usable.
+        self.live.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Applies `event` to the quiz in `channel` if it is game `game`; channel effects go
+    /// to the quiz's task, in order, while the lock is held.
+    pub fn apply(
+        &self,
+        channel: ChannelId,
+        game: Option<GameId>,
+        event: Event,
+        now: Millis,
+    ) -> ClickOutcome {
+        let mut map = self.lock();
+        let Some(live) = map.get_mut(&channel) else {
+            return ClickOutcome::Ended;
+        };
+        if game.is_some_and(|g| g != live.game) {
+            return ClickOutcome::Ended;
+        }
+        let effects = live.session.apply(event, now);
+        let (mine, channel_effects): (Vec<Effect>, Vec<Effect>) =
+            effects.into_iter().partition(|e| {
+                matches!(
+                    e,
+                    Effect::AlreadyAnswered { .. }
+                        | Effect::NotOpen { .. }
+                        | Effect::InvalidChoice { .. }
+                        | Effect::StopDenied { .. }
+                )
+            });
+        let locked: Vec<Effect> = channel_effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Locked { .. }))
+            .cloned()
+            .collect();
+        if !channel_effects.is_empty() {
+            let _ = live.tx.send(channel_effects);
+        }
+        ClickOutcome::Effects(mine.into_iter().chain(locked).collect())
+    }
+
+    fn deadline(&self, channel: ChannelId) -> Option<Millis> {
+        self.lock()
+            .get(&channel)
+            .and_then(|l| l.session.next_deadline())
+    }
+
+    fn open_question(&self, channel: ChannelId) -> Option<usize> {
+        self.lock()
+            .get(&channel)
+            .and_then(|l| l.session.open_question())
+    }
+}
+
+/// Starts the task that runs a quiz in `channel`, with the effects of its start.
+pub fn launch(
+    data: Arc<Data>,
+    http: Arc<Http>,
+    channel: ChannelId,
+    running: app::RunningQuiz,
+    first: Vec<Effect>,
+) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let game = running.game;
+    let _ = tx.send(first);
+    data.quizzes.lock().insert(
+        channel,
+        Live {
+            game,
+            session: running.session,
+            tx,
+        },
+    );
+    tokio::spawn(run(data, http, channel, game, rx));
+}
+
+struct Renderer {
+    http: Arc<Http>,
+    channel: ChannelId,
+    game: GameId,
+    message: Option<MessageId>,
+    /// The open question's index, total, text and deadline (for the progress edit).
+    open: Option<(usize, usize, crate::quiz::QuizQuestion, i64)>,
+    answered: usize,
+    progress_at: Option<Millis>,
+    progress_done: bool,
+}
+
+async fn run(
+    data: Arc<Data>,
+    http: Arc<Http>,
+    channel: ChannelId,
+    game: GameId,
+    mut rx: mpsc::UnboundedReceiver<Vec<Effect>>,
+) {
+    let mut r = Renderer {
+        http,
+        channel,
+        game,
+        message: None,
+        open: None,
+        answered: 0,
+        progress_at: None,
+        progress_done: false,
+    };
+    loop {
+        let deadline = data.quizzes.deadline(channel);
+        let wake = match (deadline, r.progress_at.filter(|_| !r.progress_done)) {
+            (Some(d), Some(p)) => Some(d.min(p)),
+            (d, p) => d.or(p),
+        };
+        let sleep = tokio::time::sleep_until(
+            tokio::time::Instant::from_std(data.clock)
+                + std::time::Duration::from_millis(wake.unwrap_or(0)),
+        );
+        let finished = tokio::select! {
+            batch = rx.recv() => match batch {
+                Some(effects) => r.render(&data, effects).await,
+                None => true,
+            },
+            _ = sleep, if wake.is_some() => {
+                let now = data.now();
+                if r.progress_at.is_some_and(|p| p <= now) && !r.progress_done
+                    && deadline.is_some_and(|d| d > now)
+                {
+                    r.progress().await;
+                    false
+                } else {
+                    match data.quizzes.apply(channel, Some(game), Event::Tick, now) {
+                        // Tick effects went to our own queue; render them next turn.
+                        ClickOutcome::Effects(_) => false,
+                        ClickOutcome::Ended => true,
+                    }
+                }
+            }
+        };
+        if finished {
+            break;
+        }
+    }
+    data.quizzes.lock().remove(&channel);
+}
+
+impl Renderer {
+    /// Renders and saves a batch; `true` when the quiz is over.
+    async fn render(&mut self, data: &Data, effects: Vec<Effect>) -> bool {
+        if let Err(e) =
+            app::persist(data.store.as_ref(), self.game, &effects, app::unix_now()).await
+        {
+            tracing::error!(game = self.game, error = %e, "saving quiz results failed");
+        }
+        let mut finished = false;
+        for e in effects {
+            match e {
+                Effect::Ask {
+                    index,
+                    total,
+                    question,
+                    deadline,
+                } => {
+                    let unix_deadline =
+                        (app::unix_now() + (deadline as i64 - data.now() as i64)) / 1000;
+                    let msg = CreateMessage::new()
+                        .embed(render::question_embed(
+                            index,
+                            total,
+                            &question,
+                            unix_deadline,
+                            None,
+                        ))
+                        .components(render::question_buttons(self.game, index, &question))
+                        .allowed_mentions(render::no_pings());
+                    match self.channel.send_message(&self.http, msg).await {
+                        Ok(m) => self.message = Some(m.id),
+                        Err(e) => {
+                            self.message = None;
+                            tracing::error!(game = self.game, error = %e, "posting a question failed");
+                        }
+                    }
+                    let secs = deadline.saturating_sub(data.now());
+                    self.progress_at = Some(data.now() + secs / 2);
+                    self.progress_done = false;
+                    self.answered = 0;
+                    self.open = Some((index, total, question, unix_deadline));
+                }
+                Effect::Locked { answered, .. } => self.answered = answered,
+                Effect::Reveal(rev) => {
+                    self.open = None;
+                    self.progress_at = None;
+                    let (embed, buttons) = render::reveal(self.game, &rev);
+                    if let Some(id) = self.message {
+                        let edit = EditMessage::new()
+                            .embed(embed)
+                            .components(buttons)
+                            .allowed_mentions(render::no_pings());
+                        if let Err(e) = self.channel.edit_message(&self.http, id, edit).await {
+                            tracing::error!(game = self.game, error = %e, "revealing failed");
+                        }
+                    }
+                }
+                Effect::Finished { reason, standings } => {
+                    let msg = CreateMessage::new()
+                        .embed(render::podium(reason, &standings))
+                        .allowed_mentions(render::no_pings());
+                    if let Err(e) = self.channel.send_message(&self.http, msg).await {
+                        tracing::error!(game = self.game, error = %e, "posting the podium failed");
+                    }
+                    finished = true;
+                }
+                _ => {}
+            }
+        }
+        finished
+    }
+
+    /// The one coalesced "N answered" edit, halfway through a question with answers.
+    async fn progress(&mut self) {
+        self.progress_done = true;
+        let (Some(id), Some((index, total, q, deadline))) = (self.message, &self.open) else {
+            return;
+        };
+        if self.answered == 0 {
+            return;
+        }
+        let edit = EditMessage::new()
+            .embed(render::question_embed(
+                *index,
+                *total,
+                q,
+                *deadline,
+                Some(self.answered),
+            ))
+            .allowed_mentions(render::no_pings());
+        if let Err(e) = self.channel.edit_message(&self.http, id, edit).await {
+            tracing::warn!(game = self.game, error = %e, "progress edit failed");
+        }
+    }
+}
+
+/// The open question in `channel`, if a quiz runs there (for tests and diagnostics).
+pub fn open_question(data: &Data, channel: ChannelId) -> Option<usize> {
+    data.quizzes.open_question(channel)
+}
+
+impl Quizzes {
+    /// The label of option `choice` of question `index` in `channel`'s quiz.
+    pub fn option_label(&self, channel: ChannelId, index: usize, choice: usize) -> Option<String> {
+        let map = self.lock();
+        let q = map.get(&channel)?.session.questions().get(index)?;
+        q.options.get(choice).cloned()
+    }
+}

@@ -1,0 +1,390 @@
+//! Core results as Discord messages: embeds, buttons, custom ids. Every message built
+//! here pings nobody (allowed mentions empty), and names from users are escaped.
+
+use poise::serenity_prelude as serenity;
+use serenity::{
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
+    CreateEmbedFooter,
+};
+
+use crate::app::Brain;
+use crate::kb::Owner;
+use crate::matcher::{Answer, Verdict};
+use crate::quiz::session::{EndReason, Reveal, Standing};
+use crate::quiz::QuizQuestion;
+use crate::text;
+
+/// No @everyone, no roles, no users: nothing a message says pings anyone.
+pub fn no_pings() -> CreateAllowedMentions {
+    CreateAllowedMentions::new()
+        .everyone(false)
+        .all_users(false)
+        .all_roles(false)
+        .replied_user(false)
+}
+
+/// A user-chosen name made inert: no mentions, no markdown.
+pub fn safe(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars().filter(|c| !c.is_control()).take(64) {
+        match c {
+            '@' => out.push_str("@\u{200B}"),
+            '*' | '_' | '~' | '`' | '|' | '>' | '<' | '#' | '[' | ']' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn colour(owner: Owner) -> u32 {
+    match owner {
+        Owner::Aws => 0xFF9900,
+        Owner::Customer => 0x3498DB,
+        Owner::Shared => 0x9B59B6,
+    }
+}
+
+/// Discord's limits.
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// The embed for a knowledge-base entry (an answer).
+pub fn entry_embed(brain: &Brain, entry: usize, owner: Owner, via: Option<usize>) -> CreateEmbed {
+    let e = &brain.kb.entries()[entry];
+    let mut embed = CreateEmbed::new()
+        .title(clip(
+            &format!("{} — {}", text::owner_name(owner), e.question),
+            256,
+        ))
+        .colour(colour(owner))
+        .description(clip(e.rationale.trim(), 4000));
+    if !e.cases.is_empty() {
+        let cases: Vec<String> = e
+            .cases
+            .iter()
+            .map(|c| {
+                let names: Vec<&str> = c
+                    .services
+                    .iter()
+                    .map(|s| {
+                        brain
+                            .kb
+                            .vocabulary()
+                            .service(s)
+                            .map_or(s.as_str(), |x| x.name.as_str())
+                    })
+                    .collect();
+                format!("{} → **{}**", names.join(", "), text::owner_name(c.owner))
+            })
+            .collect();
+        embed = embed.field(
+            "It depends on the service",
+            clip(&cases.join("\n"), 1024),
+            false,
+        );
+    }
+    if let (Some(a), Some(c)) = (&e.aws_does, &e.customer_does) {
+        embed = embed.field("AWS does", clip(a.trim(), 1024), false).field(
+            "You do",
+            clip(c.trim(), 1024),
+            false,
+        );
+    }
+    if !e.services.is_empty() {
+        let names: Vec<&str> = e
+            .services
+            .iter()
+            .map(|s| {
+                brain
+                    .kb
+                    .vocabulary()
+                    .service(s)
+                    .map_or(s.as_str(), |x| x.name.as_str())
+            })
+            .collect();
+        embed = embed.field("Service", names.join(", "), true);
+    }
+    if let Some(v) = via {
+        embed = embed.field(
+            "Asked in general",
+            clip(
+                &format!(
+                    "{} — it depends; this is your service's case.",
+                    brain.kb.entries()[v].question
+                ),
+                1024,
+            ),
+            false,
+        );
+    }
+    let related: Vec<String> = e
+        .related
+        .iter()
+        .filter_map(|id| brain.kb.get(id))
+        .take(3)
+        .map(|r| format!("• {}", r.question))
+        .collect();
+    if !related.is_empty() {
+        embed = embed.field("Related questions", clip(&related.join("\n"), 1024), false);
+    }
+    embed.footer(CreateEmbedFooter::new(clip(
+        &format!("Source: {}", e.source.trim()),
+        2048,
+    )))
+}
+
+/// What the bot says to a question: an embed, "did you mean" buttons, or "I don't know".
+pub enum Reply {
+    Known(Box<CreateEmbed>),
+    Unsure(String, Vec<CreateActionRow>),
+    Unknown(String),
+}
+
+/// A "did you mean" button answers the chosen entry.
+pub fn ask_button_id(entry_id: &str) -> String {
+    format!("ask:{entry_id}")
+}
+
+pub fn reply(brain: &Brain, answer: &Answer) -> Reply {
+    match &answer.verdict {
+        Verdict::Known { entry, owner, via } => {
+            Reply::Known(Box::new(entry_embed(brain, *entry, *owner, *via)))
+        }
+        Verdict::Unsure { suggestions } => {
+            let buttons: Vec<CreateButton> = suggestions
+                .iter()
+                .map(|&i| {
+                    let e = &brain.kb.entries()[i];
+                    CreateButton::new(ask_button_id(&e.id))
+                        .label(clip(&e.question, 80))
+                        .style(ButtonStyle::Secondary)
+                })
+                .collect();
+            Reply::Unsure(
+                "I'm not sure what you mean. Did you mean:".into(),
+                vec![CreateActionRow::Buttons(buttons)],
+            )
+        }
+        Verdict::Unknown => Reply::Unknown(text::DONT_KNOW.into()),
+    }
+}
+
+/// A quiz button's id: the game, the question and the option, so any click can be routed
+/// (or told the quiz has ended) even after a restart.
+pub fn quiz_button_id(game: i64, index: usize, choice: usize) -> String {
+    format!("quiz:{game}:{index}:{choice}")
+}
+
+/// A review button's id.
+pub fn review_button_id(game: i64, index: usize, choice: usize) -> String {
+    format!("review:{game}:{index}:{choice}")
+}
+
+/// Parses `prefix:game:index:choice`.
+pub fn parse_button(id: &str, prefix: &str) -> Option<(i64, usize, usize)> {
+    let rest = id.strip_prefix(prefix)?.strip_prefix(':')?;
+    let mut it = rest.split(':');
+    let game = it.next()?.parse().ok()?;
+    let index = it.next()?.parse().ok()?;
+    let choice = it.next()?.parse().ok()?;
+    it.next().is_none().then_some((game, index, choice))
+}
+
+fn option_buttons(
+    q: &QuizQuestion,
+    id: impl Fn(usize) -> String,
+    revealed: bool,
+) -> Vec<CreateActionRow> {
+    let buttons = q
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let style = match (revealed, i == q.answer) {
+                (false, _) => ButtonStyle::Primary,
+                (true, true) => ButtonStyle::Success,
+                (true, false) => ButtonStyle::Secondary,
+            };
+            CreateButton::new(id(i))
+                .label(clip(&format!("{}. {o}", i + 1), 80))
+                .style(style)
+                .disabled(revealed)
+        })
+        .collect();
+    vec![CreateActionRow::Buttons(buttons)]
+}
+
+/// A question message: embed ("3/10", live countdown) and one button per option.
+pub fn question_embed(
+    index: usize,
+    total: usize,
+    q: &QuizQuestion,
+    deadline_unix_s: i64,
+    answered: Option<usize>,
+) -> CreateEmbed {
+    let mut description = format!("**{}**\n\n", q.question);
+    for (i, o) in q.options.iter().enumerate() {
+        description.push_str(&format!("**{}.** {o}\n", i + 1));
+    }
+    description.push_str(&format!("\nAnswers close <t:{deadline_unix_s}:R>."));
+    let mut embed = CreateEmbed::new()
+        .title(format!("Question {}/{}", index + 1, total))
+        .description(clip(&description, 4000))
+        .colour(0x5865F2)
+        .footer(CreateEmbedFooter::new(format!("Topic: {}", q.topic)));
+    if let Some(n) = answered {
+        embed = embed.field("Answered", n.to_string(), true);
+    }
+    embed
+}
+
+pub fn question_buttons(game: i64, index: usize, q: &QuizQuestion) -> Vec<CreateActionRow> {
+    option_buttons(q, |i| quiz_button_id(game, index, i), false)
+}
+
+/// The reveal edit: buttons disabled, the right one green, votes, reason, who was right.
+pub fn reveal(game: i64, r: &Reveal) -> (CreateEmbed, Vec<CreateActionRow>) {
+    let q = &r.question;
+    let votes: Vec<String> = q
+        .options
+        .iter()
+        .zip(&r.votes)
+        .map(|(o, v)| format!("{o}: **{v}**"))
+        .collect();
+    let right: Vec<String> = r
+        .results
+        .iter()
+        .filter(|a| a.correct)
+        .map(|a| format!("{} (+{})", safe(&a.player.name), a.points))
+        .collect();
+    let top: Vec<String> = r
+        .top
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{}. {} — {}", i + 1, safe(&s.player.name), s.points))
+        .collect();
+    let mut embed = CreateEmbed::new()
+        .title(format!(
+            "Question {}/{} — answer: {}",
+            r.index + 1,
+            r.total,
+            clip(&q.options[q.answer], 150)
+        ))
+        .description(clip(
+            &format!("**{}**\n\n{}", q.question, q.explanation),
+            4000,
+        ))
+        .colour(0x57F287)
+        .field("Votes", clip(&votes.join("\n"), 1024), true)
+        .field(
+            "Right",
+            if right.is_empty() {
+                "nobody".to_string()
+            } else {
+                clip(&right.join(", "), 1024)
+            },
+            true,
+        );
+    if !top.is_empty() {
+        embed = embed.field("Top 5", clip(&top.join("\n"), 1024), false);
+    }
+    (
+        embed,
+        option_buttons(q, |i| quiz_button_id(game, r.index, i), true),
+    )
+}
+
+/// The podium message at the end of a quiz.
+pub fn podium(reason: EndReason, standings: &[Standing]) -> CreateEmbed {
+    let title = match reason {
+        EndReason::Completed => "🏁 Quiz over",
+        EndReason::Stopped => "🏁 Quiz stopped",
+        EndReason::Inactive => "🏁 Quiz over — nobody answered twice in a row",
+    };
+    let mut lines = Vec::new();
+    for (medal, s) in ["🥇", "🥈", "🥉"].iter().zip(standings) {
+        lines.push(format!(
+            "{medal} **{}** — {} pts",
+            safe(&s.player.name),
+            s.points
+        ));
+    }
+    if standings.is_empty() {
+        lines.push("Nobody answered — no podium this time.".into());
+    }
+    let full: Vec<String> = standings
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            format!(
+                "{}. {} — {} pts · {}/{} right · streak {}",
+                i + 1,
+                safe(&s.player.name),
+                s.points,
+                s.correct,
+                s.answered,
+                s.best_streak
+            )
+        })
+        .collect();
+    let mut embed = CreateEmbed::new()
+        .title(title)
+        .description(lines.join("\n"))
+        .colour(0xFEE75C);
+    if !full.is_empty() {
+        embed = embed.field("Standings", clip(&full.join("\n"), 1024), false);
+    }
+    embed
+}
+
+/// A review question (ephemeral).
+pub fn review_question(
+    game: i64,
+    index: usize,
+    total: usize,
+    q: &QuizQuestion,
+) -> (CreateEmbed, Vec<CreateActionRow>) {
+    let embed = CreateEmbed::new()
+        .title(format!("Review {}/{}", index + 1, total))
+        .description(clip(&q.question, 4000))
+        .colour(0x5865F2);
+    (
+        embed,
+        option_buttons(q, |i| review_button_id(game, index, i), false),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_cannot_ping_or_format() {
+        assert_eq!(safe("@everyone"), "@\u{200B}everyone");
+        assert_eq!(safe("<@&123>"), "\\<@\u{200B}&123\\>");
+        assert_eq!(safe("**bold**"), "\\*\\*bold\\*\\*");
+        assert_eq!(safe("a\u{0007}b"), "ab");
+    }
+
+    #[test]
+    fn button_ids_round_trip_and_reject_junk() {
+        assert_eq!(
+            parse_button(&quiz_button_id(42, 3, 1), "quiz"),
+            Some((42, 3, 1))
+        );
+        assert_eq!(parse_button("quiz:42:3", "quiz"), None);
+        assert_eq!(parse_button("quiz:42:3:1:9", "quiz"), None);
+        assert_eq!(parse_button("review:1:2:3", "quiz"), None);
+        assert_eq!(parse_button("quiz:x:2:3", "quiz"), None);
+    }
+}

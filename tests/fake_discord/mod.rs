@@ -1,0 +1,353 @@
+//! A fake Discord on 127.0.0.1 for end-to-end tests: the REST API (every call recorded)
+//! and the gateway (HELLO, READY, heartbeat ACKs, dispatches sent on demand).
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+
+pub const APP_ID: u64 = 900_000_000_000_000_001;
+pub const BOT_ID: u64 = 900_000_000_000_000_002;
+pub const GUILD_ID: u64 = 900_000_000_000_000_100;
+pub const CHANNEL_ID: u64 = 900_000_000_000_000_200;
+
+/// One REST call the bot made.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub path: String,
+    pub body: Value,
+}
+
+#[derive(Default)]
+struct Inner {
+    calls: Mutex<Vec<Call>>,
+    gateway: Mutex<Option<mpsc::UnboundedSender<String>>>,
+    identified: AtomicU64,
+    seq: AtomicU64,
+    ids: AtomicU64,
+    addr: Mutex<Option<SocketAddr>>,
+}
+
+#[derive(Clone)]
+pub struct FakeDiscord {
+    inner: Arc<Inner>,
+    pub addr: SocketAddr,
+}
+
+impl FakeDiscord {
+    pub async fn start() -> FakeDiscord {
+        let inner = Arc::new(Inner {
+            ids: AtomicU64::new(1_000_000),
+            ..Inner::default()
+        });
+        let app = Router::new()
+            .route("/api/v10/gateway", get(gateway))
+            .route("/api/v10/gateway/bot", get(gateway_bot))
+            .route("/ws", get(ws))
+            .fallback(rest)
+            .with_state(inner.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        *inner.addr.lock().unwrap() = Some(addr);
+        tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        FakeDiscord { inner, addr }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every REST call so far.
+    pub fn calls(&self) -> Vec<Call> {
+        self.inner.calls.lock().unwrap().clone()
+    }
+
+    /// Waits for a REST call matching `pred` made after the first `skip` calls.
+    pub async fn wait_call(&self, skip: usize, what: &str, pred: impl Fn(&Call) -> bool) -> Call {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(c) = self.calls().into_iter().skip(skip).find(|c| pred(c)) {
+                return c;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!("timed out waiting for {what}; calls: {:#?}", self.calls());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Waits until the bot identified and registered its commands.
+    pub async fn wait_ready(&self) {
+        self.wait_call(0, "command registration", |c| {
+            c.method == "PUT" && c.path.ends_with("/commands")
+        })
+        .await;
+    }
+
+    /// Sends a dispatch event (op 0) to the connected bot.
+    pub fn dispatch(&self, t: &str, d: Value) {
+        let s = self.inner.seq.fetch_add(1, Ordering::SeqCst) + 2;
+        let payload = json!({"op": 0, "s": s, "t": t, "d": d}).to_string();
+        let tx = self
+            .inner
+            .gateway
+            .lock()
+            .unwrap()
+            .clone()
+            .expect("bot connected");
+        tx.send(payload).unwrap();
+    }
+
+    /// A fresh snowflake.
+    pub fn id(&self) -> u64 {
+        self.inner.ids.fetch_add(1, Ordering::SeqCst)
+    }
+}
+
+async fn gateway(State(st): State<Arc<Inner>>) -> Json<Value> {
+    let addr = st.addr.lock().unwrap().unwrap();
+    Json(json!({ "url": format!("ws://{addr}/ws") }))
+}
+
+async fn gateway_bot(State(st): State<Arc<Inner>>) -> Json<Value> {
+    let addr = st.addr.lock().unwrap().unwrap();
+    Json(json!({
+        "url": format!("ws://{addr}/ws"),
+        "shards": 1,
+        "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+    }))
+}
+
+async fn ws(State(st): State<Arc<Inner>>, upgrade: WebSocketUpgrade) -> Response {
+    upgrade.on_upgrade(move |socket| session(socket, st))
+}
+
+async fn session(socket: WebSocket, st: Arc<Inner>) {
+    let (mut sink, mut stream) = socket.split();
+    let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+    *st.gateway.lock().unwrap() = Some(tx.clone());
+    let hello = json!({"op": 10, "d": {"heartbeat_interval": 41250}}).to_string();
+    if sink.send(WsMessage::Text(hello.into())).await.is_err() {
+        return;
+    }
+    loop {
+        tokio::select! {
+            out = rx.recv() => match out {
+                Some(text) => if sink.send(WsMessage::Text(text.into())).await.is_err() { break },
+                None => break,
+            },
+            incoming = stream.next() => {
+                let Some(Ok(WsMessage::Text(text))) = incoming else {
+                    match incoming {
+                        Some(Ok(_)) => continue,
+                        _ => break,
+                    }
+                };
+                let v: Value = serde_json::from_str(text.as_str()).unwrap_or(Value::Null);
+                match v["op"].as_u64() {
+                    Some(1) => { let _ = tx.send(json!({"op": 11}).to_string()); }
+                    Some(2) => {
+                        st.identified.fetch_add(1, Ordering::SeqCst);
+                        let addr = st.addr.lock().unwrap().unwrap();
+                        let ready = json!({"op": 0, "s": 1, "t": "READY", "d": ready(addr)});
+                        let _ = tx.send(ready.to_string());
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// The READY payload.
+pub fn ready(addr: SocketAddr) -> Value {
+    json!({
+        "v": 10,
+        "user": user(BOT_ID, "srm-bot", true),
+        "guilds": [{"id": GUILD_ID.to_string(), "unavailable": true}],
+        "session_id": "fake-session",
+        "resume_gateway_url": format!("ws://{addr}/ws"),
+        "shard": [0, 1],
+        "application": {"id": APP_ID.to_string(), "flags": 0}
+    })
+}
+
+async fn rest(State(st): State<Arc<Inner>>, method: Method, uri: Uri, body: Bytes) -> Response {
+    let path = uri.path().to_string();
+    let body_json: Value = if body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&body)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into()))
+    };
+    st.calls.lock().unwrap().push(Call {
+        method: method.to_string(),
+        path: path.clone(),
+        body: body_json.clone(),
+    });
+    let seg: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
+    match (method.as_str(), seg.as_slice()) {
+        ("GET", ["oauth2", "applications", "@me"]) => Json(application()).into_response(),
+        ("PUT", ["applications", _, "commands"])
+        | ("PUT", ["applications", _, "guilds", _, "commands"]) => Json(json!([])).into_response(),
+        ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
+        ("POST", ["channels", channel, "messages"]) => {
+            let id = st.ids.fetch_add(1, Ordering::SeqCst);
+            let channel: u64 = channel.parse().unwrap_or(CHANNEL_ID);
+            Json(message(id, channel, BOT_ID, &body_json)).into_response()
+        }
+        ("PATCH", ["channels", channel, "messages", id]) => {
+            let channel: u64 = channel.parse().unwrap_or(CHANNEL_ID);
+            Json(message(
+                id.parse().unwrap_or(1),
+                channel,
+                BOT_ID,
+                &body_json,
+            ))
+            .into_response()
+        }
+        (_, ["webhooks", ..]) => {
+            let id = st.ids.fetch_add(1, Ordering::SeqCst);
+            Json(message(id, CHANNEL_ID, BOT_ID, &body_json)).into_response()
+        }
+        _ => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"message": "Unknown", "code": 0})),
+        )
+            .into_response(),
+    }
+}
+
+pub fn user(id: u64, name: &str, bot: bool) -> Value {
+    json!({
+        "id": id.to_string(),
+        "username": name,
+        "discriminator": "0",
+        "global_name": name,
+        "avatar": null,
+        "bot": bot,
+        "public_flags": 0
+    })
+}
+
+/// A guild member as interactions carry it (with the member's channel permissions).
+pub fn member(id: u64, name: &str, permissions: u64) -> Value {
+    json!({
+        "user": user(id, name, false),
+        "nick": null,
+        "roles": [],
+        "joined_at": "2024-01-01T00:00:00.000000+00:00",
+        "deaf": false,
+        "mute": false,
+        "flags": 0,
+        "pending": false,
+        "permissions": permissions.to_string()
+    })
+}
+
+pub fn application() -> Value {
+    json!({
+        "id": APP_ID.to_string(),
+        "name": "srm-bot",
+        "icon": null,
+        "description": "",
+        "bot_public": true,
+        "bot_require_code_grant": false,
+        "verify_key": "00",
+        "flags": 0,
+        "owner": user(1, "owner", false),
+        "team": null
+    })
+}
+
+/// A message as REST and MESSAGE_CREATE return it.
+pub fn message(id: u64, channel: u64, author: u64, sent: &Value) -> Value {
+    json!({
+        "id": id.to_string(),
+        "channel_id": channel.to_string(),
+        "author": user(author, if author == BOT_ID { "srm-bot" } else { "someone" }, author == BOT_ID),
+        "content": sent.get("content").cloned().unwrap_or(json!("")),
+        "timestamp": "2024-01-01T00:00:00.000000+00:00",
+        "edited_timestamp": null,
+        "tts": false,
+        "mention_everyone": false,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": sent.get("embeds").cloned().unwrap_or(json!([])),
+        "components": sent.get("components").cloned().unwrap_or(json!([])),
+        "pinned": false,
+        "type": 0
+    })
+}
+
+fn interaction_base(kind: u8, user_id: u64, name: &str, permissions: u64) -> Value {
+    json!({
+        "id": (user_id ^ 0x5555).to_string(),
+        "application_id": APP_ID.to_string(),
+        "type": kind,
+        "guild_id": GUILD_ID.to_string(),
+        "channel_id": CHANNEL_ID.to_string(),
+        "member": member(user_id, name, permissions),
+        "token": format!("itoken-{user_id}"),
+        "version": 1,
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "app_permissions": "2251799813685247",
+        "entitlements": [],
+        "attachment_size_limit": 26214400,
+        "authorizing_integration_owners": {},
+        "context": 0
+    })
+}
+
+/// A slash command (type 2). `options` as Discord sends them.
+pub fn command(
+    id: u64,
+    user_id: u64,
+    name: &str,
+    command: &str,
+    options: Value,
+    permissions: u64,
+) -> Value {
+    let mut v = interaction_base(2, user_id, name, permissions);
+    v["id"] = json!(id.to_string());
+    v["token"] = json!(format!("itoken-{id}"));
+    v["data"] = json!({"id": "1", "name": command, "type": 1, "options": options});
+    v
+}
+
+/// An autocomplete request (type 4).
+pub fn autocomplete(id: u64, user_id: u64, command: &str, option: &str, partial: &str) -> Value {
+    let mut v = interaction_base(4, user_id, "someone", 0);
+    v["id"] = json!(id.to_string());
+    v["token"] = json!(format!("itoken-{id}"));
+    v["data"] = json!({"id": "1", "name": command, "type": 1,
+        "options": [{"name": option, "type": 3, "value": partial, "focused": true}]});
+    v
+}
+
+/// A button click (type 3) on message `message_id`.
+pub fn click(id: u64, user_id: u64, name: &str, custom_id: &str, message_id: u64) -> Value {
+    let mut v = interaction_base(3, user_id, name, 0);
+    v["id"] = json!(id.to_string());
+    v["token"] = json!(format!("itoken-{id}"));
+    v["data"] = json!({"custom_id": custom_id, "component_type": 2});
+    v["message"] = message(message_id, CHANNEL_ID, BOT_ID, &json!({}));
+    v
+}
