@@ -434,3 +434,6 @@ pub const DISCORD_HELP: &str = "\
 • `/review` — a private quiz of the questions you missed, spaced over days
 • `/topics` — what you can quiz on
 Scoring: 500–1000 points for a right answer (faster is more), +100 per streak answer (at most +500).";
+/// A command whose options Discord has in an older shape.
+pub const COMMAND_OUTDATED: &str =
+    "Those options don't match this command any more (Discord may still be updating it). Please try again in a minute.";

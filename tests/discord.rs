@@ -266,3 +266,475 @@ async fn ask_autocomplete_and_mentions() {
         "the bot logged nothing at debug level"
     );
 }
+
+/// The question message the bot posted for question `index` (0-based): its id and the
+/// custom ids of its buttons.
+async fn question_message(fake: &FakeDiscord, index: usize) -> (u64, Vec<String>) {
+    let title = format!("Question {}/", index + 1);
+    let path = format!("/api/v10/channels/{CHANNEL_ID}/messages");
+    let call = fake
+        .wait_call(0, &title.clone(), move |c| {
+            c.method == "POST"
+                && c.path == path
+                && c.body["embeds"][0]["title"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with(&title))
+        })
+        .await;
+    let ids: Vec<String> = call.body["components"][0]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["custom_id"].as_str().unwrap().to_string())
+        .collect();
+    (call.message_id.expect("the fake returned a message"), ids)
+}
+
+/// The reveal edit of message `id`: the index of the green (style 3) button.
+async fn reveal_of(fake: &FakeDiscord, id: u64) -> (usize, serde_json::Value) {
+    let path = format!("/api/v10/channels/{CHANNEL_ID}/messages/{id}");
+    let call = fake
+        .wait_call(0, &format!("reveal of {id}"), move |c| {
+            c.method == "PATCH"
+                && c.path == path
+                && c.body["components"][0]["components"][0]["disabled"] == true
+        })
+        .await;
+    let right = call.body["components"][0]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|b| b["style"] == 3)
+        .expect("a green button");
+    (right, call.body)
+}
+
+#[tokio::test]
+async fn a_whole_quiz_with_three_members_clicking() {
+    let fake = FakeDiscord::start().await;
+    let bot = Bot::start(&fake).await;
+    let members = [(21u64, "ann"), (22, "bob"), (23, "cat")];
+
+    let start = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(
+            start,
+            21,
+            "ann",
+            "quiz",
+            json!([{"name": "start", "type": 1, "options": [
+                {"name": "questions", "type": 4, "value": 3},
+                {"name": "seconds", "type": 4, "value": 5},
+                {"name": "mode", "type": 4, "value": 0}
+            ]}]),
+            0,
+        ),
+    );
+    let log = bot.log.clone();
+    let cb = tokio::time::timeout(std::time::Duration::from_secs(10), callback(&fake, start))
+        .await
+        .unwrap_or_else(|_| panic!("no callback; log:\n{}", log.lock().unwrap()));
+    assert!(
+        cb.body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Quiz starting"),
+        "{:#}",
+        cb.body
+    );
+
+    let mut right_counts = [0usize; 3];
+    for q in 0..3 {
+        let (msg_id, buttons) = question_message(&fake, q).await;
+        assert_eq!(buttons.len(), 3, "owner questions have three options");
+        // ann picks 1, bob 2, cat 3: exactly one of them is right.
+        for (m, (uid, name)) in members.iter().enumerate() {
+            let id = fake.id();
+            fake.dispatch(
+                "INTERACTION_CREATE",
+                click(id, *uid, name, &buttons[m], msg_id),
+            );
+            let cb = callback(&fake, id).await;
+            let text = cb.body["data"]["content"].as_str().unwrap().to_string();
+            assert!(text.starts_with("Locked in: "), "{text}");
+            assert_eq!(cb.body["data"]["flags"], 64, "acks are ephemeral");
+            assert!(pings_nobody(&cb.body["data"]));
+            if q == 0 && m == 0 {
+                // A second click: the first answer stands.
+                let again = fake.id();
+                fake.dispatch(
+                    "INTERACTION_CREATE",
+                    click(again, *uid, name, &buttons[1], msg_id),
+                );
+                let cb = callback(&fake, again).await;
+                assert!(
+                    cb.body["data"]["content"]
+                        .as_str()
+                        .unwrap()
+                        .contains("already answered"),
+                    "{:#}",
+                    cb.body
+                );
+            }
+        }
+        let (right, body) = reveal_of(&fake, msg_id).await;
+        assert!(pings_nobody(&body), "{body:#}");
+        right_counts[right] += 1;
+        let votes = body["embeds"][0]["fields"][0]["value"].as_str().unwrap();
+        assert_eq!(
+            votes.matches(": **1**").count(),
+            3,
+            "one vote each: {votes}"
+        );
+    }
+
+    // The podium.
+    let podium = fake
+        .wait_call(0, "podium", |c| {
+            c.method == "POST"
+                && c.body["embeds"][0]["title"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("🏁"))
+        })
+        .await;
+    assert!(pings_nobody(&podium.body));
+
+    // A click on the finished quiz, as after a restart: "this quiz has ended".
+    let (msg_id, buttons) = question_message(&fake, 0).await;
+    let late = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        click(late, 22, "bob", &buttons[0], msg_id),
+    );
+    let cb = callback(&fake, late).await;
+    assert_eq!(cb.body["data"]["content"], "This quiz has ended.");
+    let stale = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        click(stale, 22, "bob", "quiz:999999:0:0", msg_id),
+    );
+    assert_eq!(
+        callback(&fake, stale).await.body["data"]["content"],
+        "This quiz has ended."
+    );
+
+    // At most three channel REST calls per question (post, progress edit, reveal), plus
+    // the podium; acknowledgements are interaction responses.
+    let channel_calls = fake
+        .calls()
+        .iter()
+        .filter(|c| {
+            c.path
+                .starts_with(&format!("/api/v10/channels/{CHANNEL_ID}/messages"))
+        })
+        .count();
+    assert!(
+        channel_calls <= 3 * 3 + 1,
+        "{channel_calls} channel calls for 3 questions"
+    );
+
+    // Scores are in the store: every answer once, right where the reveal said.
+    let db = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        bot._dir.path().join("bot.db").display()
+    ))
+    .await
+    .unwrap();
+    for (m, (uid, name)) in members.iter().enumerate() {
+        let (answers, correct): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(SUM(correct), 0) FROM answers WHERE member_id = ?",
+        )
+        .bind(uid.to_string())
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        assert_eq!((answers, correct as usize), (3, right_counts[m]), "{name}");
+    }
+
+    // /leaderboard and /stats answer from the store.
+    let lb = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(lb, 21, "ann", "leaderboard", json!([]), 0),
+    );
+    let board = callback(&fake, lb).await.body["data"]["embeds"][0]["description"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (m, (_, name)) in members.iter().enumerate() {
+        if right_counts[m] > 0 {
+            assert!(board.contains(name), "{name} missing from {board}");
+        }
+    }
+    let st = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(st, 22, "bob", "stats", json!([]), 0),
+    );
+    let stats = callback(&fake, st).await.body["data"]["embeds"][0]["description"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(stats.contains("3 answers"), "{stats}");
+
+    // Every message the bot sent pings nobody.
+    for c in fake.calls() {
+        let sent = if c.path.contains("/callback") {
+            (c.body["type"] != 8).then(|| c.body["data"].clone())
+        } else if c.path.starts_with("/api/v10/channels/") && c.method != "GET" {
+            Some(c.body.clone())
+        } else {
+            None
+        };
+        if let Some(body) = sent {
+            assert!(pings_nobody(&body), "{} {}: {body:#}", c.method, c.path);
+        }
+    }
+    assert!(!bot.log().contains(TOKEN), "the token appeared in the log");
+}
+
+#[tokio::test]
+async fn bad_options_and_permissions_get_ephemeral_explanations() {
+    // An option of the wrong type (an outdated command shape): an ephemeral explanation.
+    let fake_outdated = FakeDiscord::start().await;
+    let _bot_outdated = Bot::start(&fake_outdated).await;
+    let id = fake_outdated.id();
+    fake_outdated.dispatch(
+        "INTERACTION_CREATE",
+        command(
+            id,
+            31,
+            "dan",
+            "quiz",
+            json!([{"name": "start", "type": 1, "options": [
+            {"name": "mode", "type": 3, "value": "owner"}]}]),
+            0,
+        ),
+    );
+    let cb = callback(&fake_outdated, id).await;
+    assert_eq!(cb.body["data"]["flags"], 64, "{:#}", cb.body);
+    assert!(
+        cb.body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("don't match"),
+        "{:#}",
+        cb.body
+    );
+
+    let fake = FakeDiscord::start().await;
+    let _bot = Bot::start(&fake).await;
+    let quiz = |opts: serde_json::Value| json!([{"name": "start", "type": 1, "options": opts}]);
+
+    let id = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(
+            id,
+            31,
+            "dan",
+            "quiz",
+            quiz(json!([{"name": "seconds", "type": 4, "value": 500}])),
+            0,
+        ),
+    );
+    let cb = callback(&fake, id).await;
+    assert_eq!(cb.body["data"]["flags"], 64);
+    assert!(cb.body["data"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("seconds must be between 5 and 120"));
+
+    let id = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(
+            id,
+            31,
+            "dan",
+            "quiz",
+            quiz(json!([{"name": "topic", "type": 3, "value": "astrology"}])),
+            0,
+        ),
+    );
+    let cb = callback(&fake, id).await;
+    assert!(
+        cb.body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("unknown topic"),
+        "{:#}",
+        cb.body
+    );
+
+    // A quiz started by dan; eve may not stop it, a member with Manage Messages may.
+    let id = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(id, 31, "dan", "quiz", quiz(json!([])), 0),
+    );
+    callback(&fake, id).await;
+    let stop = json!([{"name": "stop", "type": 1, "options": []}]);
+    let id = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(id, 32, "eve", "quiz", stop.clone(), 0),
+    );
+    assert!(callback(&fake, id).await.body["data"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("Only the member"));
+    let id = fake.id();
+    const MANAGE_MESSAGES: u64 = 1 << 13;
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(id, 33, "mod", "quiz", stop, MANAGE_MESSAGES),
+    );
+    assert_eq!(
+        callback(&fake, id).await.body["data"]["content"],
+        "Quiz stopped."
+    );
+}
+
+#[tokio::test]
+async fn topics_help_dm_review_and_admin_reset() {
+    let fake = FakeDiscord::start().await;
+    let bot = Bot::start(&fake).await;
+
+    let reg = fake
+        .calls()
+        .into_iter()
+        .find(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+        .unwrap();
+    let admin = reg
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "srm-admin")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        admin["default_member_permissions"], "32",
+        "Manage Server: {admin:#}"
+    );
+
+    let id = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(id, 41, "fay", "topics", json!([]), 0),
+    );
+    let topics = callback(&fake, id).await;
+    assert!(topics.body["data"]["embeds"][0]["description"]
+        .as_str()
+        .unwrap()
+        .contains("patching"));
+
+    let id = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(id, 41, "fay", "help", json!([]), 0),
+    );
+    assert!(callback(&fake, id).await.body["data"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("/quiz start"));
+
+    // A DM (no guild) is answered like /ask.
+    let mut dm = message(fake.id(), 555, 41, &json!({}));
+    dm["content"] = json!("who patches mysql on rds");
+    let before = fake.calls().len();
+    fake.dispatch("MESSAGE_CREATE", dm);
+    let sent = fake
+        .wait_call(before, "DM reply", |c| {
+            c.method == "POST" && c.path == "/api/v10/channels/555/messages"
+        })
+        .await;
+    assert!(
+        sent.body["embeds"][0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("AWS"),
+        "{:#}",
+        sent.body
+    );
+
+    // Nothing to review yet: an ephemeral explanation.
+    let id = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(id, 41, "fay", "review", json!([]), 0),
+    );
+    let cb = callback(&fake, id).await;
+    assert_eq!(cb.body["data"]["flags"], 64);
+    assert!(cb.body["data"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("nothing to review"));
+
+    // A missed question that is due comes back privately; a click answers it in place.
+    let db = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        bot._dir.path().join("bot.db").display()
+    ))
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO reviews (member_id, question_id, box, due_at) VALUES ('41', 'kb:ec2_guest_os_patching', 1, 0)")
+        .execute(&db)
+        .await
+        .unwrap();
+    let id = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(id, 41, "fay", "review", json!([]), 0),
+    );
+    let cb = callback(&fake, id).await;
+    assert_eq!(cb.body["data"]["flags"], 64, "{:#}", cb.body);
+    let custom = cb.body["data"]["components"][0]["components"][1]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let click_id = fake.id();
+    fake.dispatch("INTERACTION_CREATE", click(click_id, 41, "fay", &custom, 1));
+    let cb = callback(&fake, click_id).await;
+    assert_eq!(
+        cb.body["type"], 7,
+        "the review message is updated in place: {:#}",
+        cb.body
+    );
+    let content = cb.body["data"]["content"].as_str().unwrap();
+    assert!(
+        content.starts_with("✅ Right") && content.contains("Review done"),
+        "{content}"
+    );
+    let (b, due): (i64, i64) =
+        sqlx::query_as("SELECT box, due_at FROM reviews WHERE member_id = '41'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(b, 2, "right in review: the next box (due {due})");
+
+    let id = fake.id();
+    const MANAGE_GUILD: u64 = 1 << 5;
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(
+            id,
+            42,
+            "gus",
+            "srm-admin",
+            json!([{"name": "reset-leaderboard", "type": 1, "options": []}]),
+            MANAGE_GUILD,
+        ),
+    );
+    assert!(callback(&fake, id).await.body["data"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("new season"));
+    let seasons: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM seasons")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(seasons, 1);
+}

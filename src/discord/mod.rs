@@ -173,6 +173,20 @@ async fn on_error(error: poise::FrameworkError<'_, Arc<Data>, Error>) {
                 )
                 .await;
         }
+        poise::FrameworkError::CommandStructureMismatch {
+            description, ctx, ..
+        } => {
+            // Discord still shows an older shape of the command (options changed).
+            tracing::warn!(command = %ctx.command.qualified_name, description, "command structure mismatch");
+            let _ = poise::Context::Application(ctx)
+                .send(
+                    poise::CreateReply::default()
+                        .content(text::COMMAND_OUTDATED)
+                        .ephemeral(true)
+                        .allowed_mentions(render::no_pings()),
+                )
+                .await;
+        }
         other => {
             if let Err(e) = poise::builtins::on_error(other).await {
                 tracing::error!(error = %e, "error while handling an error");

@@ -29,6 +29,8 @@ pub struct Call {
     pub method: String,
     pub path: String,
     pub body: Value,
+    /// The id of the message the fake returned, for calls that return one.
+    pub message_id: Option<u64>,
 }
 
 #[derive(Default)]
@@ -195,42 +197,55 @@ async fn rest(State(st): State<Arc<Inner>>, method: Method, uri: Uri, body: Byte
         serde_json::from_slice(&body)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into()))
     };
-    st.calls.lock().unwrap().push(Call {
-        method: method.to_string(),
-        path: path.clone(),
-        body: body_json.clone(),
-    });
     let seg: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
-    match (method.as_str(), seg.as_slice()) {
-        ("GET", ["oauth2", "applications", "@me"]) => Json(application()).into_response(),
+    let (message_id, response) = match (method.as_str(), seg.as_slice()) {
+        ("GET", ["oauth2", "applications", "@me"]) => (None, Json(application()).into_response()),
         ("PUT", ["applications", _, "commands"])
-        | ("PUT", ["applications", _, "guilds", _, "commands"]) => Json(json!([])).into_response(),
-        ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
+        | ("PUT", ["applications", _, "guilds", _, "commands"]) => {
+            (None, Json(json!([])).into_response())
+        }
+        ("POST", ["interactions", _, _, "callback"]) => {
+            (None, StatusCode::NO_CONTENT.into_response())
+        }
         ("POST", ["channels", channel, "messages"]) => {
             let id = st.ids.fetch_add(1, Ordering::SeqCst);
             let channel: u64 = channel.parse().unwrap_or(CHANNEL_ID);
-            Json(message(id, channel, BOT_ID, &body_json)).into_response()
+            (
+                Some(id),
+                Json(message(id, channel, BOT_ID, &body_json)).into_response(),
+            )
         }
         ("PATCH", ["channels", channel, "messages", id]) => {
             let channel: u64 = channel.parse().unwrap_or(CHANNEL_ID);
-            Json(message(
-                id.parse().unwrap_or(1),
-                channel,
-                BOT_ID,
-                &body_json,
-            ))
-            .into_response()
+            let id = id.parse().unwrap_or(1);
+            (
+                Some(id),
+                Json(message(id, channel, BOT_ID, &body_json)).into_response(),
+            )
         }
         (_, ["webhooks", ..]) => {
             let id = st.ids.fetch_add(1, Ordering::SeqCst);
-            Json(message(id, CHANNEL_ID, BOT_ID, &body_json)).into_response()
+            (
+                Some(id),
+                Json(message(id, CHANNEL_ID, BOT_ID, &body_json)).into_response(),
+            )
         }
         _ => (
-            StatusCode::NOT_FOUND,
-            Json(json!({"message": "Unknown", "code": 0})),
-        )
-            .into_response(),
-    }
+            None,
+            (
+                StatusCode::NOT_FOUND,
+                Json(json!({"message": "Unknown", "code": 0})),
+            )
+                .into_response(),
+        ),
+    };
+    st.calls.lock().unwrap().push(Call {
+        method: method.to_string(),
+        path,
+        body: body_json,
+        message_id,
+    });
+    response
 }
 
 pub fn user(id: u64, name: &str, bot: bool) -> Value {
