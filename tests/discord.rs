@@ -348,6 +348,24 @@ async fn a_whole_quiz_with_three_members_clicking() {
     for q in 0..3 {
         let (msg_id, buttons) = question_message(&fake, q).await;
         assert_eq!(buttons.len(), 3, "owner questions have three options");
+        if q == 1 {
+            // A button of the previous question does not answer this one.
+            let (old_msg, old_buttons) = question_message(&fake, 0).await;
+            let id = fake.id();
+            fake.dispatch(
+                "INTERACTION_CREATE",
+                click(id, 21, "ann", &old_buttons[2], old_msg),
+            );
+            let cb = callback(&fake, id).await;
+            assert!(
+                cb.body["data"]["content"]
+                    .as_str()
+                    .unwrap()
+                    .contains("closed"),
+                "{:#}",
+                cb.body
+            );
+        }
         // ann picks 1, bob 2, cat 3: exactly one of them is right.
         for (m, (uid, name)) in members.iter().enumerate() {
             let id = fake.id();

@@ -201,11 +201,12 @@ pub async fn stop(ctx: Context<'_>) -> Result<(), Error> {
     let outcome = data.quizzes.apply(
         ctx.channel_id(),
         None,
+        None,
         Event::Stop { by, may_moderate },
         data.now(),
     );
     let reply = match outcome {
-        quiz::ClickOutcome::Ended => text::NO_QUIZ_RUNNING,
+        quiz::ClickOutcome::Ended | quiz::ClickOutcome::Closed => text::NO_QUIZ_RUNNING,
         quiz::ClickOutcome::Effects(e)
             if e.iter()
                 .any(|e| matches!(e, crate::quiz::Effect::StopDenied { .. })) =>

@@ -250,6 +250,7 @@ async fn on_click(
         let outcome = data.quizzes.apply(
             c.channel_id,
             Some(game),
+            Some(index),
             Event::Answer {
                 player: who.clone(),
                 choice,
@@ -258,6 +259,7 @@ async fn on_click(
         );
         let reply = match outcome {
             quiz::ClickOutcome::Ended => text::QUIZ_ENDED.to_string(),
+            quiz::ClickOutcome::Closed => text::QUESTION_CLOSED.to_string(),
             quiz::ClickOutcome::Effects(effects) => {
                 click_reply(&effects, &who, index, data, c.channel_id)
             }

@@ -33,6 +33,8 @@ pub struct Quizzes {
 pub enum ClickOutcome {
     /// The effects for the clicker (Locked, AlreadyAnswered, NotOpen, InvalidChoice).
     Effects(Vec<Effect>),
+    /// The button belongs to a question that is no longer open.
+    Closed,
     /// The game is not running here (finished, or from before a restart).
     Ended,
 }
@@ -48,12 +50,14 @@ impl Quizzes {
         self.live.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Applies `event` to the quiz in `channel` if it is game `game`; channel effects go
-    /// to the quiz's task, in order, while the lock is held.
+    /// Applies `event` to the quiz in `channel` if it is game `game` (and, for a click,
+    /// if `question` is the open one); channel effects go to the quiz's task, in order,
+    /// while the lock is held.
     pub fn apply(
         &self,
         channel: ChannelId,
         game: Option<GameId>,
+        question: Option<usize>,
         event: Event,
         now: Millis,
     ) -> ClickOutcome {
@@ -61,8 +65,11 @@ impl Quizzes {
         let Some(live) = map.get_mut(&channel) else {
             return ClickOutcome::Ended;
         };
-        if game.is_some_and(|g| g != live.game) {
+        if game.is_some_and(|g| g != live.game) || live.session.is_finished() {
             return ClickOutcome::Ended;
+        }
+        if question.is_some() && question != live.session.open_question() {
+            return ClickOutcome::Closed;
         }
         let effects = live.session.apply(event, now);
         let (mine, channel_effects): (Vec<Effect>, Vec<Effect>) =
@@ -173,10 +180,10 @@ async fn run(
                     r.progress().await;
                     false
                 } else {
-                    match data.quizzes.apply(channel, Some(game), Event::Tick, now) {
+                    match data.quizzes.apply(channel, Some(game), None, Event::Tick, now) {
                         // Tick effects went to our own queue; render them next turn.
-                        ClickOutcome::Effects(_) => false,
-                        ClickOutcome::Ended => true,
+                        ClickOutcome::Effects(_) | ClickOutcome::Closed => false,
+                        ClickOutcome::Ended => !data.quizzes.is_running(channel),
                     }
                 }
             }
