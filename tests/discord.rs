@@ -3,6 +3,7 @@
 
 mod fake_discord;
 
+use fake_discord::harness::*;
 use fake_discord::*;
 use serde_json::json;
 use serenity::all as sy;
@@ -44,81 +45,6 @@ fn every_fixture_parses_as_serenity_types() {
             (t, p) => panic!("type {t:?} parsed as {p:?}"),
         }
     }
-}
-
-const TOKEN: &str = "FAKE.bot-token.never-log-me";
-
-/// The bot process, its database and everything it wrote to stderr.
-struct Bot {
-    _child: tokio::process::Child,
-    log: std::sync::Arc<std::sync::Mutex<String>>,
-    _dir: tempfile::TempDir,
-}
-
-impl Bot {
-    async fn start(fake: &FakeDiscord) -> Bot {
-        let dir = tempfile::tempdir().unwrap();
-        let root = env!("CARGO_MANIFEST_DIR");
-        let config = dir.path().join("bot.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "[knowledge]\ndir = \"{root}/knowledge\"\n\
-                 [store]\nurl = \"sqlite://{}\"\n\
-                 [quiz]\nreveal_pause_seconds = 0\n\
-                 [discord]\ntoken = \"{TOKEN}\"\nguild_id = {GUILD_ID}\napi_base = \"{}\"\n",
-                dir.path().join("bot.db").display(),
-                fake.base_url()
-            ),
-        )
-        .unwrap();
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_srm-bot"))
-            .args(["--config", config.to_str().unwrap(), "serve"])
-            .env("RUST_LOG", "debug")
-            .env_remove("DISCORD_TOKEN")
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-        let stderr = child.stderr.take().unwrap();
-        let sink = log.clone();
-        tokio::spawn(async move {
-            use tokio::io::AsyncBufReadExt;
-            let mut lines = tokio::io::BufReader::new(stderr).lines();
-            while let Ok(Some(line)) = lines.next_line().await {
-                let mut s = sink.lock().unwrap();
-                s.push_str(&line);
-                s.push('\n');
-            }
-        });
-        fake.wait_ready().await;
-        Bot {
-            _child: child,
-            log,
-            _dir: dir,
-        }
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-}
-
-/// The interaction callback for interaction `id`.
-async fn callback(fake: &FakeDiscord, id: u64) -> Call {
-    let path = format!("/api/v10/interactions/{id}/itoken-{id}/callback");
-    fake.wait_call(0, &path.clone(), move |c| c.path == path)
-        .await
-}
-
-/// Allowed mentions that ping nobody.
-fn pings_nobody(body: &serde_json::Value) -> bool {
-    let am = &body["allowed_mentions"];
-    am.is_object()
-        && am["parse"].as_array().is_some_and(|p| p.is_empty())
-        && am["users"].as_array().is_none_or(|u| u.is_empty())
-        && am["roles"].as_array().is_none_or(|r| r.is_empty())
 }
 
 #[tokio::test]
@@ -265,48 +191,6 @@ async fn ask_autocomplete_and_mentions() {
         !bot.log().is_empty(),
         "the bot logged nothing at debug level"
     );
-}
-
-/// The question message the bot posted for question `index` (0-based): its id and the
-/// custom ids of its buttons.
-async fn question_message(fake: &FakeDiscord, index: usize) -> (u64, Vec<String>) {
-    let title = format!("Question {}/", index + 1);
-    let path = format!("/api/v10/channels/{CHANNEL_ID}/messages");
-    let call = fake
-        .wait_call(0, &title.clone(), move |c| {
-            c.method == "POST"
-                && c.path == path
-                && c.body["embeds"][0]["title"]
-                    .as_str()
-                    .is_some_and(|t| t.starts_with(&title))
-        })
-        .await;
-    let ids: Vec<String> = call.body["components"][0]["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["custom_id"].as_str().unwrap().to_string())
-        .collect();
-    (call.message_id.expect("the fake returned a message"), ids)
-}
-
-/// The reveal edit of message `id`: the index of the green (style 3) button.
-async fn reveal_of(fake: &FakeDiscord, id: u64) -> (usize, serde_json::Value) {
-    let path = format!("/api/v10/channels/{CHANNEL_ID}/messages/{id}");
-    let call = fake
-        .wait_call(0, &format!("reveal of {id}"), move |c| {
-            c.method == "PATCH"
-                && c.path == path
-                && c.body["components"][0]["components"][0]["disabled"] == true
-        })
-        .await;
-    let right = call.body["components"][0]["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .position(|b| b["style"] == 3)
-        .expect("a green button");
-    (right, call.body)
 }
 
 #[tokio::test]

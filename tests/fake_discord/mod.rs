@@ -2,6 +2,8 @@
 //! and the gateway (HELLO, READY, heartbeat ACKs, dispatches sent on demand).
 #![allow(dead_code)]
 
+pub mod harness;
+
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -93,12 +95,26 @@ impl FakeDiscord {
         }
     }
 
-    /// Waits until the bot identified and registered its commands.
-    pub async fn wait_ready(&self) {
-        self.wait_call(0, "command registration", |c| {
-            c.method == "PUT" && c.path.ends_with("/commands")
-        })
-        .await;
+    /// How many times commands were registered (once per bot start).
+    pub fn registrations(&self) -> usize {
+        self.calls()
+            .iter()
+            .filter(|c| c.method == "PUT" && c.path.ends_with("/commands"))
+            .count()
+    }
+
+    /// Waits until commands were registered `n` times (the bot is ready).
+    pub async fn wait_registrations(&self, n: usize) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while self.registrations() < n {
+            if tokio::time::Instant::now() > deadline {
+                panic!(
+                    "the bot never registered its commands; calls: {:#?}",
+                    self.calls()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Sends a dispatch event (op 0) to the connected bot.

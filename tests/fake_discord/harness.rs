@@ -1,0 +1,132 @@
+//! Running the real bot binary against the fake Discord, and reading what it did.
+#![allow(dead_code)]
+
+use super::*;
+
+pub const TOKEN: &str = "FAKE.bot-token.never-log-me";
+
+/// The bot process, its database and everything it wrote to stderr.
+pub struct Bot {
+    pub child: tokio::process::Child,
+    pub log: std::sync::Arc<std::sync::Mutex<String>>,
+    pub _dir: tempfile::TempDir,
+}
+
+impl Bot {
+    pub async fn start(fake: &FakeDiscord) -> Bot {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+        Bot::start_with(fake, dir, &url, "auto").await
+    }
+
+    /// Starts the bot with this database and shard setting, in `dir`.
+    pub async fn start_with(
+        fake: &FakeDiscord,
+        dir: tempfile::TempDir,
+        store_url: &str,
+        shards: &str,
+    ) -> Bot {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let config = dir.path().join("bot.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "[knowledge]\ndir = \"{root}/knowledge\"\n\
+                 [store]\nurl = \"{store_url}\"\n\
+                 [quiz]\nreveal_pause_seconds = 0\n\
+                 [discord]\ntoken = \"{TOKEN}\"\nguild_id = {GUILD_ID}\napi_base = \"{}\"\nshards = \"{shards}\"\n",
+                fake.base_url()
+            ),
+        )
+        .unwrap();
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_srm-bot"))
+            .args(["--config", config.to_str().unwrap(), "serve"])
+            .env("RUST_LOG", "debug")
+            .env_remove("DISCORD_TOKEN")
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let stderr = child.stderr.take().unwrap();
+        let sink = log.clone();
+        tokio::spawn(async move {
+            use tokio::io::AsyncBufReadExt;
+            let mut lines = tokio::io::BufReader::new(stderr).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                let mut s = sink.lock().unwrap();
+                s.push_str(&line);
+                s.push('\n');
+            }
+        });
+        let before = fake.registrations();
+        fake.wait_registrations(before + 1).await;
+        Bot {
+            child,
+            log,
+            _dir: dir,
+        }
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+/// The interaction callback for interaction `id`.
+pub async fn callback(fake: &FakeDiscord, id: u64) -> Call {
+    let path = format!("/api/v10/interactions/{id}/itoken-{id}/callback");
+    fake.wait_call(0, &path.clone(), move |c| c.path == path)
+        .await
+}
+
+/// Allowed mentions that ping nobody.
+pub fn pings_nobody(body: &serde_json::Value) -> bool {
+    let am = &body["allowed_mentions"];
+    am.is_object()
+        && am["parse"].as_array().is_some_and(|p| p.is_empty())
+        && am["users"].as_array().is_none_or(|u| u.is_empty())
+        && am["roles"].as_array().is_none_or(|r| r.is_empty())
+}
+
+/// The question message the bot posted for question `index` (0-based): its id and the
+/// custom ids of its buttons.
+pub async fn question_message(fake: &FakeDiscord, index: usize) -> (u64, Vec<String>) {
+    let title = format!("Question {}/", index + 1);
+    let path = format!("/api/v10/channels/{CHANNEL_ID}/messages");
+    let call = fake
+        .wait_call(0, &title.clone(), move |c| {
+            c.method == "POST"
+                && c.path == path
+                && c.body["embeds"][0]["title"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with(&title))
+        })
+        .await;
+    let ids: Vec<String> = call.body["components"][0]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["custom_id"].as_str().unwrap().to_string())
+        .collect();
+    (call.message_id.expect("the fake returned a message"), ids)
+}
+
+/// The reveal edit of message `id`: the index of the green (style 3) button.
+pub async fn reveal_of(fake: &FakeDiscord, id: u64) -> (usize, serde_json::Value) {
+    let path = format!("/api/v10/channels/{CHANNEL_ID}/messages/{id}");
+    let call = fake
+        .wait_call(0, &format!("reveal of {id}"), move |c| {
+            c.method == "PATCH"
+                && c.path == path
+                && c.body["components"][0]["components"][0]["disabled"] == true
+        })
+        .await;
+    let right = call.body["components"][0]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|b| b["style"] == 3)
+        .expect("a green button");
+    (right, call.body)
+}
