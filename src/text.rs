@@ -437,3 +437,6 @@ Scoring: 500–1000 points for a right answer (faster is more), +100 per streak 
 /// A command whose options Discord has in an older shape.
 pub const COMMAND_OUTDATED: &str =
     "Those options don't match this command any more (Discord may still be updating it). Please try again in a minute.";
+pub const RELOADED: &str = "Knowledge reloaded:";
+pub const RELOAD_FAILED: &str =
+    "The knowledge base has errors, so the current knowledge stays in use. Fix these and reload:";

@@ -116,3 +116,96 @@ async fn kill_9_postgres() {
     };
     kill_9_mid_quiz_keeps_every_revealed_answer(url, tempfile::tempdir().unwrap()).await;
 }
+
+/// Asks `question` with /ask and returns the reply's embed title or content.
+async fn ask(fake: &FakeDiscord, question: &str) -> String {
+    let id = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(
+            id,
+            61,
+            "joe",
+            "ask",
+            json!([{"name": "question", "type": 3, "value": question}]),
+            0,
+        ),
+    );
+    let cb = callback(fake, id).await;
+    let data = &cb.body["data"];
+    data["embeds"][0]["title"]
+        .as_str()
+        .or(data["content"].as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn admin_reload(fake: &FakeDiscord) -> String {
+    let id = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(
+            id,
+            62,
+            "kim",
+            "srm-admin",
+            json!([{"name": "reload", "type": 1, "options": []}]),
+            1 << 5,
+        ),
+    );
+    callback(fake, id).await.body["data"]["content"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn knowledge_reloads_on_sighup_and_a_broken_one_keeps_the_old() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("knowledge");
+    copy_tree(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"),
+        &kb,
+    );
+    let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let fake = FakeDiscord::start().await;
+    let bot = Bot::start_with(&fake, dir, &url, "auto").await;
+    assert!(ask(&fake, "who feeds the zebras in the data center")
+        .await
+        .starts_with("I don't know"));
+
+    std::fs::write(
+        kb.join("zebra.yaml"),
+        "topic: physical\nentries:\n  - id: zebra_feeding\n    question: Who feeds the zebras in the data center?\n    owner: aws\n    rationale: Everything inside AWS facilities is AWS's to look after.\n    phrasings: [who feeds the zebras, zebra feeding duty, are the zebras mine to feed]\n    source: A test entry\n",
+    )
+    .unwrap();
+    let pid = bot.child.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill")
+        .args(["-HUP", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let mut title = String::new();
+    for _ in 0..50 {
+        title = ask(&fake, "who feeds the zebras in the data center").await;
+        if title.starts_with("AWS") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(title.starts_with("AWS — Who feeds the zebras"), "{title}");
+
+    // A broken file: the reload reports file, line and field, and the old knowledge stays.
+    std::fs::write(
+        kb.join("broken.yaml"),
+        "topic: x\nentries:\n  - id: broken_one\n    question: Q?\n    owner: amazon\n    rationale: R.\n    phrasings: [a, b, c]\n    source: S\n",
+    )
+    .unwrap();
+    let reply = admin_reload(&fake).await;
+    assert!(reply.contains("current knowledge stays"), "{reply}");
+    assert!(reply.contains("broken.yaml:5: entries[0].owner"), "{reply}");
+    assert!(ask(&fake, "who feeds the zebras").await.starts_with("AWS"));
+
+    std::fs::remove_file(kb.join("broken.yaml")).unwrap();
+    assert!(admin_reload(&fake).await.starts_with("Knowledge reloaded"));
+}

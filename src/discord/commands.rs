@@ -37,7 +37,7 @@ fn user_err(e: impl std::fmt::Display) -> Error {
 async fn autocomplete_question(ctx: Context<'_>, partial: &str) -> Vec<String> {
     let partial = partial.to_lowercase();
     ctx.data()
-        .brain
+        .brain()
         .kb
         .entries()
         .iter()
@@ -57,8 +57,8 @@ pub async fn ask(
     #[max_length = 1000]
     question: String,
 ) -> Result<(), Error> {
-    let answer = ctx.data().brain.matcher.best(&question);
-    let reply = match render::reply(&ctx.data().brain, &answer) {
+    let answer = ctx.data().brain().matcher.best(&question);
+    let reply = match render::reply(&ctx.data().brain(), &answer) {
         render::Reply::Known(embed) => poise::CreateReply::default().embed(*embed),
         render::Reply::Unsure(text, buttons) => poise::CreateReply::default()
             .content(text)
@@ -88,7 +88,7 @@ pub enum ModeChoice {
 async fn autocomplete_topic(ctx: Context<'_>, partial: &str) -> Vec<String> {
     let p = partial.to_lowercase();
     ctx.data()
-        .brain
+        .brain()
         .bank
         .topics()
         .into_iter()
@@ -101,7 +101,7 @@ async fn autocomplete_topic(ctx: Context<'_>, partial: &str) -> Vec<String> {
 async fn autocomplete_service(ctx: Context<'_>, partial: &str) -> Vec<String> {
     let p = partial.to_lowercase();
     ctx.data()
-        .brain
+        .brain()
         .kb
         .vocabulary()
         .services
@@ -145,7 +145,7 @@ pub async fn start(
         streaks,
     };
     let (settings, filter) = request
-        .resolve(&data.config.quiz, &data.brain)
+        .resolve(&data.config.quiz, &data.brain())
         .map_err(Error::User)?;
     let venue = Venue {
         runner: data.runner.clone(),
@@ -160,7 +160,7 @@ pub async fn start(
         .seeds
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let started = app::start_quiz(
-        &data.brain,
+        &data.brain(),
         data.store.as_ref(),
         settings,
         &filter,
@@ -303,7 +303,7 @@ pub async fn review(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
     let who = player(ctx.author_member().await.as_deref(), ctx.author());
     let due = data.store.due_reviews(&who.id, app::unix_now(), 10).await?;
-    let questions = data.brain.bank.by_ids(&due);
+    let questions = data.brain().bank.by_ids(&due);
     if questions.is_empty() {
         return Err(user_err(StartError::NothingToReview));
     }
@@ -399,16 +399,15 @@ pub async fn review_click(
 /// What you can quiz on: topics and services.
 #[poise::command(slash_command)]
 pub async fn topics(ctx: Context<'_>) -> Result<(), Error> {
-    let data = ctx.data();
-    let services: Vec<&str> = data
-        .brain
+    let brain = ctx.data().brain();
+    let services: Vec<&str> = brain
         .kb
         .vocabulary()
         .services
         .iter()
         .map(|s| s.id.as_str())
         .collect();
-    let body = text::topics(&data.brain.bank.topics(), &services);
+    let body = text::topics(&brain.bank.topics(), &services);
     ctx.send(poise::CreateReply::default().embed(CreateEmbed::new().description(body)))
         .await?;
     Ok(())
@@ -430,7 +429,7 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(
     slash_command,
     rename = "srm-admin",
-    subcommands("reset_leaderboard"),
+    subcommands("reset_leaderboard", "reload"),
     default_member_permissions = "MANAGE_GUILD",
     guild_only
 )]
@@ -457,6 +456,22 @@ pub async fn reset_leaderboard(ctx: Context<'_>) -> Result<(), Error> {
         .reset_leaderboard(&scope, &ctx.author().id.get().to_string(), app::unix_now())
         .await?;
     ctx.send(poise::CreateReply::default().content(text::LEADERBOARD_RESET))
+        .await?;
+    Ok(())
+}
+
+/// Reload the knowledge base from disk (a broken one keeps the current knowledge).
+#[poise::command(slash_command, default_member_permissions = "MANAGE_GUILD", guild_only)]
+pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
+    let reply = match ctx.data().reload() {
+        Ok(summary) => format!("{} {summary}.", text::RELOADED),
+        Err(errors) => format!(
+            "{}\n```\n{}\n```",
+            text::RELOAD_FAILED,
+            errors.chars().take(1800).collect::<String>()
+        ),
+    };
+    ctx.send(poise::CreateReply::default().content(reply).ephemeral(true))
         .await?;
     Ok(())
 }

@@ -24,7 +24,8 @@ use crate::text;
 
 /// Shared state, built once at start.
 pub struct Data {
-    pub brain: Arc<Brain>,
+    /// The loaded knowledge; replaced whole on reload (running quizzes keep their questions).
+    brain: std::sync::RwLock<Arc<Brain>>,
     pub store: Arc<dyn Store>,
     pub config: Config,
     /// Which process runs games (a restart abandons only these).
@@ -40,6 +41,29 @@ pub struct Data {
 impl Data {
     pub fn now(&self) -> Millis {
         self.clock.elapsed().as_millis() as Millis
+    }
+
+    /// The current knowledge (the lock is held only to clone the pointer).
+    pub fn brain(&self) -> Arc<Brain> {
+        self.brain.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Reloads `knowledge/`; a broken knowledge base keeps the old one and returns its
+    /// errors (file:line: field: message).
+    pub fn reload(&self) -> Result<String, String> {
+        let dir = &self.config.knowledge.dir;
+        match Brain::load(dir) {
+            Ok(brain) => {
+                let summary = format!(
+                    "{} entries, {} quiz questions",
+                    brain.kb.entries().len(),
+                    brain.bank.questions().len()
+                );
+                *self.brain.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(brain);
+                Ok(summary)
+            }
+            Err(e) => Err(e.to_string()),
+        }
     }
 }
 
@@ -101,8 +125,8 @@ pub async fn serve(config: Config, brain: Brain) -> Result<(), ServeError> {
     }
     let http = http.build();
     let guild = config.discord.guild_id;
-    let data = Arc::new(Data {
-        brain: Arc::new(brain),
+    let data: Arc<Data> = Arc::new(Data {
+        brain: std::sync::RwLock::new(Arc::new(brain)),
         store,
         config,
         runner,
@@ -111,6 +135,7 @@ pub async fn serve(config: Config, brain: Brain) -> Result<(), ServeError> {
         reviews: Default::default(),
         seeds: std::sync::atomic::AtomicU64::new(app::unix_now() as u64),
     });
+    spawn_reload_on_sighup(data.clone());
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
@@ -142,6 +167,28 @@ pub async fn serve(config: Config, brain: Brain) -> Result<(), ServeError> {
         }
     }
     Ok(())
+}
+
+/// SIGHUP reloads the knowledge base, like `/srm-admin reload`.
+fn spawn_reload_on_sighup(data: Arc<Data>) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut hup) = signal(SignalKind::hangup()) else {
+            tracing::warn!("cannot listen for SIGHUP; reload with /srm-admin reload");
+            return;
+        };
+        while hup.recv().await.is_some() {
+            match data.reload() {
+                Ok(summary) => tracing::info!(%summary, "knowledge reloaded (SIGHUP)"),
+                Err(errors) => {
+                    tracing::error!(%errors, "knowledge reload failed (SIGHUP); the previous knowledge stays")
+                }
+            }
+        }
+    });
+    #[cfg(not(unix))]
+    let _ = data;
 }
 
 async fn on_error(error: poise::FrameworkError<'_, Arc<Data>, Error>) {
@@ -271,7 +318,7 @@ async fn on_click(
     }
     if let Some(entry_id) = id.strip_prefix("ask:") {
         let Some(entry) = data
-            .brain
+            .brain()
             .kb
             .entries()
             .iter()
@@ -279,9 +326,9 @@ async fn on_click(
         else {
             return respond(ctx, c, text::QUIZ_ENDED).await;
         };
-        let owner = data.brain.kb.entries()[entry].owner;
+        let owner = data.brain().kb.entries()[entry].owner;
         let msg = CreateInteractionResponseMessage::new()
-            .embed(render::entry_embed(&data.brain, entry, owner, None))
+            .embed(render::entry_embed(&data.brain(), entry, owner, None))
             .allowed_mentions(render::no_pings());
         c.create_response(&ctx.http, CreateInteractionResponse::Message(msg))
             .await?;
@@ -337,8 +384,8 @@ async fn on_message(ctx: &serenity::Context, msg: &Message, data: &Arc<Data>) ->
         .replace(&format!("<@{me}>"), " ")
         .replace(&format!("<@!{me}>"), " ");
     let question = question.trim();
-    let answer = data.brain.matcher.best(question);
-    let reply = match render::reply(&data.brain, &answer) {
+    let answer = data.brain().matcher.best(question);
+    let reply = match render::reply(&data.brain(), &answer) {
         render::Reply::Known(embed) => CreateMessage::new().embed(*embed),
         render::Reply::Unsure(text, buttons) => {
             CreateMessage::new().content(text).components(buttons)

@@ -26,7 +26,13 @@ impl Bot {
         store_url: &str,
         shards: &str,
     ) -> Bot {
-        let root = env!("CARGO_MANIFEST_DIR");
+        // A knowledge/ copy in `dir` (for reload tests) wins over the project's.
+        let own = dir.path().join("knowledge");
+        let root = if own.exists() {
+            dir.path().display().to_string()
+        } else {
+            env!("CARGO_MANIFEST_DIR").to_string()
+        };
         let config = dir.path().join("bot.toml");
         std::fs::write(
             &config,
@@ -129,4 +135,18 @@ pub async fn reveal_of(fake: &FakeDiscord, id: u64) -> (usize, serde_json::Value
         .position(|b| b["style"] == 3)
         .expect("a green button");
     (right, call.body)
+}
+
+/// Copies a directory tree (the knowledge base) into `to`.
+pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
