@@ -26,6 +26,17 @@ impl Bot {
         store_url: &str,
         shards: &str,
     ) -> Bot {
+        Bot::start_in(fake, dir, store_url, shards, Some(GUILD_ID)).await
+    }
+
+    /// Starts the bot; `guild` registers the commands in one server, `None` globally.
+    pub async fn start_in(
+        fake: &FakeDiscord,
+        dir: tempfile::TempDir,
+        store_url: &str,
+        shards: &str,
+        guild: Option<u64>,
+    ) -> Bot {
         // A knowledge/ copy in `dir` (for reload tests) wins over the project's.
         let own = dir.path().join("knowledge");
         let root = if own.exists() {
@@ -40,7 +51,10 @@ impl Bot {
                 "[knowledge]\ndir = \"{root}/knowledge\"\n\
                  [store]\nurl = \"{store_url}\"\n\
                  [quiz]\nreveal_pause_seconds = 0\n\
-                 [discord]\ntoken = \"{TOKEN}\"\nguild_id = {GUILD_ID}\napi_base = \"{}\"\nshards = \"{shards}\"\n",
+                 [discord]\ntoken = \"{TOKEN}\"{}\napi_base = \"{}\"\nshards = \"{shards}\"\n",
+                guild
+                    .map(|g| format!("\nguild_id = {g}"))
+                    .unwrap_or_default(),
                 fake.base_url()
             ),
         )
@@ -98,8 +112,17 @@ pub fn pings_nobody(body: &serde_json::Value) -> bool {
 /// The question message the bot posted for question `index` (0-based): its id and the
 /// custom ids of its buttons.
 pub async fn question_message(fake: &FakeDiscord, index: usize) -> (u64, Vec<String>) {
+    question_message_in(fake, CHANNEL_ID, index).await
+}
+
+/// The question message for question `index` in `channel`.
+pub async fn question_message_in(
+    fake: &FakeDiscord,
+    channel: u64,
+    index: usize,
+) -> (u64, Vec<String>) {
     let title = format!("Question {}/", index + 1);
-    let path = format!("/api/v10/channels/{CHANNEL_ID}/messages");
+    let path = format!("/api/v10/channels/{channel}/messages");
     let call = fake
         .wait_call(0, &title.clone(), move |c| {
             c.method == "POST"
@@ -120,7 +143,12 @@ pub async fn question_message(fake: &FakeDiscord, index: usize) -> (u64, Vec<Str
 
 /// The reveal edit of message `id`: the index of the green (style 3) button.
 pub async fn reveal_of(fake: &FakeDiscord, id: u64) -> (usize, serde_json::Value) {
-    let path = format!("/api/v10/channels/{CHANNEL_ID}/messages/{id}");
+    reveal_in(fake, CHANNEL_ID, id).await
+}
+
+/// The reveal edit of message `id` in `channel`.
+pub async fn reveal_in(fake: &FakeDiscord, channel: u64, id: u64) -> (usize, serde_json::Value) {
+    let path = format!("/api/v10/channels/{channel}/messages/{id}");
     let call = fake
         .wait_call(0, &format!("reveal of {id}"), move |c| {
             c.method == "PATCH"

@@ -38,7 +38,13 @@ pub struct Call {
 #[derive(Default)]
 struct Inner {
     calls: Mutex<Vec<Call>>,
+    /// The last gateway session to identify.
     gateway: Mutex<Option<mpsc::UnboundedSender<String>>>,
+    /// Gateway sessions by shard id, and the shard total the bot identified with.
+    shards: Mutex<std::collections::HashMap<u64, mpsc::UnboundedSender<String>>>,
+    shard_total: AtomicU64,
+    /// The guilds the bot is in (READY lists each shard's share).
+    guilds: Mutex<Vec<u64>>,
     identified: AtomicU64,
     seq: AtomicU64,
     ids: AtomicU64,
@@ -53,8 +59,15 @@ pub struct FakeDiscord {
 
 impl FakeDiscord {
     pub async fn start() -> FakeDiscord {
+        Self::start_with(&[GUILD_ID], 1).await
+    }
+
+    /// A fake Discord where the bot is in `guilds`, recommending `shards` shards.
+    pub async fn start_with(guilds: &[u64], shards: u64) -> FakeDiscord {
         let inner = Arc::new(Inner {
             ids: AtomicU64::new(1_000_000),
+            shard_total: AtomicU64::new(shards),
+            guilds: Mutex::new(guilds.to_vec()),
             ..Inner::default()
         });
         let app = Router::new()
@@ -131,6 +144,24 @@ impl FakeDiscord {
         tx.send(payload).unwrap();
     }
 
+    /// Sends a dispatch for `guild` to the shard Discord routes it to:
+    /// `(guild_id >> 22) % shard_total`.
+    pub fn dispatch_to_guild(&self, guild: u64, t: &str, d: Value) {
+        let total = self.inner.shard_total.load(Ordering::SeqCst).max(1);
+        let shard = (guild >> 22) % total;
+        let s = self.inner.seq.fetch_add(1, Ordering::SeqCst) + 2;
+        let payload = json!({"op": 0, "s": s, "t": t, "d": d}).to_string();
+        let tx = self.inner.shards.lock().unwrap().get(&shard).cloned();
+        tx.unwrap_or_else(|| panic!("no session for shard {shard}"))
+            .send(payload)
+            .unwrap();
+    }
+
+    /// How many shard sessions have identified.
+    pub fn shard_sessions(&self) -> usize {
+        self.inner.shards.lock().unwrap().len()
+    }
+
     /// A fresh snowflake.
     pub fn id(&self) -> u64 {
         self.inner.ids.fetch_add(1, Ordering::SeqCst)
@@ -146,7 +177,7 @@ async fn gateway_bot(State(st): State<Arc<Inner>>) -> Json<Value> {
     let addr = st.addr.lock().unwrap().unwrap();
     Json(json!({
         "url": format!("ws://{addr}/ws"),
-        "shards": 1,
+        "shards": st.shard_total.load(Ordering::SeqCst).max(1),
         "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
     }))
 }
@@ -158,7 +189,6 @@ async fn ws(State(st): State<Arc<Inner>>, upgrade: WebSocketUpgrade) -> Response
 async fn session(socket: WebSocket, st: Arc<Inner>) {
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::unbounded_channel::<String>();
-    *st.gateway.lock().unwrap() = Some(tx.clone());
     let hello = json!({"op": 10, "d": {"heartbeat_interval": 41250}}).to_string();
     if sink.send(WsMessage::Text(hello.into())).await.is_err() {
         return;
@@ -181,8 +211,18 @@ async fn session(socket: WebSocket, st: Arc<Inner>) {
                     Some(1) => { let _ = tx.send(json!({"op": 11}).to_string()); }
                     Some(2) => {
                         st.identified.fetch_add(1, Ordering::SeqCst);
+                        let shard = v["d"]["shard"][0].as_u64().unwrap_or(0);
+                        let total = v["d"]["shard"][1].as_u64().unwrap_or(1).max(1);
+                        st.shard_total.store(total, Ordering::SeqCst);
+                        st.shards.lock().unwrap().insert(shard, tx.clone());
+                        *st.gateway.lock().unwrap() = Some(tx.clone());
                         let addr = st.addr.lock().unwrap().unwrap();
-                        let ready = json!({"op": 0, "s": 1, "t": "READY", "d": ready(addr)});
+                        let mine: Vec<u64> = st.guilds.lock().unwrap().iter().copied()
+                            .filter(|g| (g >> 22) % total == shard).collect();
+                        let mut d = ready(addr);
+                        d["guilds"] = json!(mine.iter().map(|g| json!({"id": g.to_string(), "unavailable": true})).collect::<Vec<_>>());
+                        d["shard"] = json!([shard, total]);
+                        let ready = json!({"op": 0, "s": 1, "t": "READY", "d": d});
                         let _ = tx.send(ready.to_string());
                     }
                     _ => {}
@@ -328,12 +368,24 @@ pub fn message(id: u64, channel: u64, author: u64, sent: &Value) -> Value {
 }
 
 fn interaction_base(kind: u8, user_id: u64, name: &str, permissions: u64) -> Value {
+    interaction_in(GUILD_ID, CHANNEL_ID, kind, user_id, name, permissions)
+}
+
+/// The fields every interaction carries, in `guild` and `channel`.
+pub fn interaction_in(
+    guild: u64,
+    channel: u64,
+    kind: u8,
+    user_id: u64,
+    name: &str,
+    permissions: u64,
+) -> Value {
     json!({
         "id": (user_id ^ 0x5555).to_string(),
         "application_id": APP_ID.to_string(),
         "type": kind,
-        "guild_id": GUILD_ID.to_string(),
-        "channel_id": CHANNEL_ID.to_string(),
+        "guild_id": guild.to_string(),
+        "channel_id": channel.to_string(),
         "member": member(user_id, name, permissions),
         "token": format!("itoken-{user_id}"),
         "version": 1,
@@ -381,4 +433,14 @@ pub fn click(id: u64, user_id: u64, name: &str, custom_id: &str, message_id: u64
     v["data"] = json!({"custom_id": custom_id, "component_type": 2});
     v["message"] = message(message_id, CHANNEL_ID, BOT_ID, &json!({}));
     v
+}
+
+/// `interaction` moved to `guild` and `channel`.
+pub fn in_channel(mut interaction: Value, guild: u64, channel: u64) -> Value {
+    interaction["guild_id"] = json!(guild.to_string());
+    interaction["channel_id"] = json!(channel.to_string());
+    if interaction["message"].is_object() {
+        interaction["message"]["channel_id"] = json!(channel.to_string());
+    }
+    interaction
 }
