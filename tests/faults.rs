@@ -209,3 +209,70 @@ async fn knowledge_reloads_on_sighup_and_a_broken_one_keeps_the_old() {
     std::fs::remove_file(kb.join("broken.yaml")).unwrap();
     assert!(admin_reload(&fake).await.starts_with("Knowledge reloaded"));
 }
+
+/// The gateway drops mid-quiz, once resumably (close 4000) and once not (INVALID_SESSION):
+/// the bot reconnects each time and the quiz completes with every answer counted.
+#[tokio::test]
+async fn gateway_drops_mid_quiz_and_every_answer_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let fake = FakeDiscord::start().await;
+    let _bot = Bot::start_with(&fake, dir, &url, "auto").await;
+    let start = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(
+            start,
+            91,
+            "lee",
+            "quiz",
+            json!([{"name": "start", "type": 1, "options": [
+                {"name": "questions", "type": 4, "value": 3},
+                // Long enough for a re-identify (serenity waits a few seconds) within a question.
+                {"name": "seconds", "type": 4, "value": 30}
+            ]}]),
+            0,
+        ),
+    );
+    callback(&fake, start).await;
+    for q in 0..3 {
+        let (msg, buttons) = question_message(&fake, q).await;
+        match q {
+            0 => {
+                fake.close_gateway(4000);
+                fake.wait_until("the bot resumed", |f| f.resumes() >= 1)
+                    .await;
+            }
+            1 => {
+                let before = fake.identifies();
+                fake.invalidate_session();
+                fake.wait_until("the bot identified again", move |f| f.identifies() > before)
+                    .await;
+            }
+            _ => {}
+        }
+        for (uid, name) in [(91u64, "lee"), (92, "max")] {
+            let id = fake.id();
+            fake.dispatch("INTERACTION_CREATE", click(id, uid, name, &buttons[0], msg));
+            let ack = callback(&fake, id).await;
+            assert!(
+                ack.body["data"]["content"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Locked in"),
+                "{:#}",
+                ack.body
+            );
+        }
+        reveal_of(&fake, msg).await;
+    }
+    fake.wait_call(0, "podium", |c| {
+        c.method == "POST"
+            && c.body["embeds"][0]["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("🏁"))
+    })
+    .await;
+    let (answers, status) = saved(&url).await;
+    assert_eq!((answers, status.as_str()), (6, "completed"));
+}

@@ -46,6 +46,7 @@ struct Inner {
     /// The guilds the bot is in (READY lists each shard's share).
     guilds: Mutex<Vec<u64>>,
     identified: AtomicU64,
+    resumed: AtomicU64,
     seq: AtomicU64,
     ids: AtomicU64,
     addr: Mutex<Option<SocketAddr>>,
@@ -157,6 +158,40 @@ impl FakeDiscord {
             .unwrap();
     }
 
+    /// Closes the gateway connection with `code` (4000: resumable; see Discord's codes).
+    pub fn close_gateway(&self, code: u16) {
+        if let Some(tx) = self.inner.gateway.lock().unwrap().clone() {
+            let _ = tx.send(format!("{CLOSE}{code}"));
+        }
+    }
+
+    /// Sends INVALID_SESSION (op 9, not resumable): the bot must identify again.
+    pub fn invalidate_session(&self) {
+        if let Some(tx) = self.inner.gateway.lock().unwrap().clone() {
+            let _ = tx.send(json!({"op": 9, "d": false}).to_string());
+        }
+    }
+
+    /// How many times the bot identified (a fresh session) and resumed.
+    pub fn identifies(&self) -> u64 {
+        self.inner.identified.load(Ordering::SeqCst)
+    }
+
+    pub fn resumes(&self) -> u64 {
+        self.inner.resumed.load(Ordering::SeqCst)
+    }
+
+    /// Waits until `f` holds (e.g. the bot reconnected).
+    pub async fn wait_until(&self, what: &str, f: impl Fn(&FakeDiscord) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while !f(self) {
+            if tokio::time::Instant::now() > deadline {
+                panic!("timed out waiting until {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// How many shard sessions have identified.
     pub fn shard_sessions(&self) -> usize {
         self.inner.shards.lock().unwrap().len()
@@ -167,6 +202,9 @@ impl FakeDiscord {
         self.inner.ids.fetch_add(1, Ordering::SeqCst)
     }
 }
+
+/// A message to a session task that closes the connection with a code.
+const CLOSE: &str = "\u{0}close:";
 
 async fn gateway(State(st): State<Arc<Inner>>) -> Json<Value> {
     let addr = st.addr.lock().unwrap().unwrap();
@@ -196,6 +234,12 @@ async fn session(socket: WebSocket, st: Arc<Inner>) {
     loop {
         tokio::select! {
             out = rx.recv() => match out {
+                Some(text) if text.starts_with(CLOSE) => {
+                    let code: u16 = text[CLOSE.len()..].parse().unwrap_or(4000);
+                    let frame = axum::extract::ws::CloseFrame { code, reason: "fake close".into() };
+                    let _ = sink.send(WsMessage::Close(Some(frame))).await;
+                    break;
+                }
                 Some(text) => if sink.send(WsMessage::Text(text.into())).await.is_err() { break },
                 None => break,
             },
@@ -220,10 +264,23 @@ async fn session(socket: WebSocket, st: Arc<Inner>) {
                         let mine: Vec<u64> = st.guilds.lock().unwrap().iter().copied()
                             .filter(|g| (g >> 22) % total == shard).collect();
                         let mut d = ready(addr);
+                        d["session_id"] = json!(format!("fake-session-{shard}"));
                         d["guilds"] = json!(mine.iter().map(|g| json!({"id": g.to_string(), "unavailable": true})).collect::<Vec<_>>());
                         d["shard"] = json!([shard, total]);
                         let ready = json!({"op": 0, "s": 1, "t": "READY", "d": d});
                         let _ = tx.send(ready.to_string());
+                    }
+                    Some(6) => {
+                        // RESUME: same session, same shard (its id is in the session id).
+                        st.resumed.fetch_add(1, Ordering::SeqCst);
+                        let shard = v["d"]["session_id"].as_str()
+                            .and_then(|s| s.rsplit('-').next())
+                            .and_then(|n| n.parse::<u64>().ok())
+                            .unwrap_or(0);
+                        st.shards.lock().unwrap().insert(shard, tx.clone());
+                        *st.gateway.lock().unwrap() = Some(tx.clone());
+                        let s = st.seq.fetch_add(1, Ordering::SeqCst) + 2;
+                        let _ = tx.send(json!({"op": 0, "s": s, "t": "RESUMED", "d": {}}).to_string());
                     }
                     _ => {}
                 }
