@@ -58,6 +58,20 @@ fn clip(s: &str, max: usize) -> String {
     }
 }
 
+/// "Amazon EC2, AWS Lambda" for service ids.
+fn service_names(brain: &Brain, ids: &[String]) -> String {
+    ids.iter()
+        .map(|s| {
+            brain
+                .kb
+                .vocabulary()
+                .service(s)
+                .map_or(s.as_str(), |x| x.name.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The embed for a knowledge-base entry (an answer).
 pub fn entry_embed(brain: &Brain, entry: usize, owner: Owner, via: Option<usize>) -> CreateEmbed {
     let e = &brain.kb.entries()[entry];
@@ -73,18 +87,11 @@ pub fn entry_embed(brain: &Brain, entry: usize, owner: Owner, via: Option<usize>
             .cases
             .iter()
             .map(|c| {
-                let names: Vec<&str> = c
-                    .services
-                    .iter()
-                    .map(|s| {
-                        brain
-                            .kb
-                            .vocabulary()
-                            .service(s)
-                            .map_or(s.as_str(), |x| x.name.as_str())
-                    })
-                    .collect();
-                format!("{} → **{}**", names.join(", "), text::owner_name(c.owner))
+                format!(
+                    "{} → **{}**",
+                    service_names(brain, &c.services),
+                    text::owner_name(c.owner)
+                )
             })
             .collect();
         embed = embed.field(
@@ -101,18 +108,7 @@ pub fn entry_embed(brain: &Brain, entry: usize, owner: Owner, via: Option<usize>
         );
     }
     if !e.services.is_empty() {
-        let names: Vec<&str> = e
-            .services
-            .iter()
-            .map(|s| {
-                brain
-                    .kb
-                    .vocabulary()
-                    .service(s)
-                    .map_or(s.as_str(), |x| x.name.as_str())
-            })
-            .collect();
-        embed = embed.field("Service", names.join(", "), true);
+        embed = embed.field("Service", service_names(brain, &e.services), true);
     }
     if let Some(v) = via {
         embed = embed.field(
