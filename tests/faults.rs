@@ -1,24 +1,12 @@
 //! Faults the bot must survive, against the fake Discord: the process killed mid-quiz.
 
 mod fake_discord;
+#[path = "support/pg.rs"]
+mod pg;
 
 use fake_discord::harness::*;
 use fake_discord::*;
 use serde_json::json;
-
-/// A PostgreSQL URL with a fresh schema for this test, when the tests have a server.
-async fn postgres_url(schema: &str) -> Option<String> {
-    let base = std::env::var("SRM_TEST_POSTGRES_URL").ok()?;
-    use sqlx::Executor;
-    let admin = sqlx::PgPool::connect(&base).await.unwrap();
-    admin
-        .execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}").as_str())
-        .await
-        .unwrap();
-    admin.close().await;
-    let sep = if base.contains('?') { '&' } else { '?' };
-    Some(format!("{base}{sep}options=-c%20search_path%3D{schema}"))
-}
 
 /// Counts of (answers, answers of revealed questions 0 and 1) and the game's status.
 async fn saved(url: &str) -> (i64, String) {
@@ -110,7 +98,7 @@ async fn kill_9_sqlite() {
 
 #[tokio::test]
 async fn kill_9_postgres() {
-    let Some(url) = postgres_url("t_kill_9").await else {
+    let Some(url) = pg::fresh_schema_url("t_kill_9").await else {
         eprintln!("skipped: SRM_TEST_POSTGRES_URL is not set");
         return;
     };

@@ -3,6 +3,8 @@
 //! leaderboard asked on either process includes members from both.
 
 mod fake_discord;
+#[path = "support/pg.rs"]
+mod pg;
 
 use fake_discord::harness::*;
 use fake_discord::*;
@@ -18,21 +20,10 @@ fn guilds() -> (u64, u64) {
 
 #[tokio::test]
 async fn two_shard_processes_share_one_postgres() {
-    let Ok(base) = std::env::var("SRM_TEST_POSTGRES_URL") else {
+    let Some(url) = pg::fresh_schema_url("t_scale").await else {
         eprintln!("skipped: SRM_TEST_POSTGRES_URL is not set");
         return;
     };
-    {
-        use sqlx::Executor;
-        let admin = sqlx::PgPool::connect(&base).await.unwrap();
-        admin
-            .execute("DROP SCHEMA IF EXISTS t_scale CASCADE; CREATE SCHEMA t_scale")
-            .await
-            .unwrap();
-        admin.close().await;
-    }
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-c%20search_path%3Dt_scale");
     let (ga, gb) = guilds();
     let (ca, cb) = (CHANNEL_ID, CHANNEL_ID + 1);
     let fake = FakeDiscord::start_with(&[ga, gb], 2).await;

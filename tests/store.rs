@@ -2,6 +2,9 @@
 //! `SRM_TEST_POSTGRES_URL` names a database the tests may create schemas in (`.ci/run`
 //! starts one); without it the PostgreSQL half reports itself skipped.
 
+#[path = "support/pg.rs"]
+mod pg;
+
 use srm_bot::store::{
     AnswerRow, GameKind, GameStatus, NewGame, Period, Scope, SqlStore, Store, UnixMs,
 };
@@ -256,18 +259,7 @@ async fn sqlite() -> (SqlStore, tempfile::TempDir) {
 
 /// A fresh schema in the test PostgreSQL, or None when there is none.
 async fn postgres(name: &str) -> Option<SqlStore> {
-    let base = std::env::var("SRM_TEST_POSTGRES_URL").ok()?;
-    let schema = format!("t_{name}");
-    // Each test gets its own schema, so tests run in parallel on one database.
-    use sqlx::Executor;
-    let admin = sqlx::PgPool::connect(&base).await.unwrap();
-    admin
-        .execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}").as_str())
-        .await
-        .unwrap();
-    admin.close().await;
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    let url = pg::fresh_schema_url(&format!("t_{name}")).await?;
     Some(SqlStore::connect(&url).await.unwrap())
 }
 
