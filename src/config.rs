@@ -98,6 +98,10 @@ pub struct DiscordConfig {
     pub shards: Option<String>,
     /// Test only: a local fake Discord (REST and gateway) instead of discord.com.
     pub api_base: Option<String>,
+    /// Attempts for a quiz message (question, reveal, podium) before the quiz gives up.
+    pub rest_attempts: Option<u32>,
+    /// The first wait after a Discord server error, in milliseconds (it doubles, up to 8 s).
+    pub rest_backoff_ms: Option<u64>,
 }
 
 impl DiscordConfig {

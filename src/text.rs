@@ -416,6 +416,8 @@ During a question answer with 1–4, a–d, or the option's word (aws, customer,
 /// What a user sees when something failed on our side (the detail is logged).
 pub const APOLOGY: &str = "Sorry — something went wrong on my side. Please try again in a moment.";
 /// A click on a question that is no longer open.
+/// Posted when a quiz had to end because Discord kept refusing its messages.
+pub const QUIZ_FAILED: &str = "This quiz had to stop: Discord did not accept my messages. Every revealed answer is saved; start a new quiz with /quiz start.";
 pub const QUESTION_CLOSED: &str = "That question is closed — wait for the next one.";
 pub const QUIZ_STARTED: &str = "Quiz starting — answer with the buttons below each question!";
 pub const QUIZ_ONLY_IN_SERVERS: &str = "Quizzes run in server channels, where the group can play.";

@@ -1,4 +1,5 @@
-//! Faults the bot must survive, against the fake Discord: the process killed mid-quiz.
+//! Faults the bot must survive, against the fake Discord: the process killed mid-quiz,
+//! the gateway dropped, REST calls failing (500, 429) or failing for good, a broken reload.
 
 mod fake_discord;
 #[path = "support/pg.rs"]
@@ -198,8 +199,9 @@ async fn knowledge_reloads_on_sighup_and_a_broken_one_keeps_the_old() {
     assert!(admin_reload(&fake).await.starts_with("Knowledge reloaded"));
 }
 
-/// The gateway drops mid-quiz, once resumably (close 4000) and once not (INVALID_SESSION):
-/// the bot reconnects each time and the quiz completes with every answer counted.
+/// The gateway drops mid-quiz: resumably (close 4000), with a session that cannot be
+/// resumed (close 4009, "session timed out") and with INVALID_SESSION (op 9). The bot
+/// reconnects each time and the quiz completes with every answer counted.
 #[tokio::test]
 async fn gateway_drops_mid_quiz_and_every_answer_counts() {
     let dir = tempfile::tempdir().unwrap();
@@ -215,7 +217,7 @@ async fn gateway_drops_mid_quiz_and_every_answer_counts() {
             "lee",
             "quiz",
             json!([{"name": "start", "type": 1, "options": [
-                {"name": "questions", "type": 4, "value": 3},
+                {"name": "questions", "type": 4, "value": 4},
                 // Long enough for a re-identify (serenity waits a few seconds) within a question.
                 {"name": "seconds", "type": 4, "value": 30}
             ]}]),
@@ -223,7 +225,7 @@ async fn gateway_drops_mid_quiz_and_every_answer_counts() {
         ),
     );
     callback(&fake, start).await;
-    for q in 0..3 {
+    for q in 0..4 {
         let (msg, buttons) = question_message(&fake, q).await;
         match q {
             0 => {
@@ -232,6 +234,14 @@ async fn gateway_drops_mid_quiz_and_every_answer_counts() {
                     .await;
             }
             1 => {
+                let before = fake.identifies();
+                fake.close_gateway(4009);
+                fake.wait_until("the bot identified after 4009", move |f| {
+                    f.identifies() > before
+                })
+                .await;
+            }
+            2 => {
                 let before = fake.identifies();
                 fake.invalidate_session();
                 fake.wait_until("the bot identified again", move |f| f.identifies() > before)
@@ -262,5 +272,169 @@ async fn gateway_drops_mid_quiz_and_every_answer_counts() {
     })
     .await;
     let (answers, status) = saved(&url).await;
-    assert_eq!((answers, status.as_str()), (6, "completed"));
+    assert_eq!((answers, status.as_str()), (8, "completed"));
+}
+
+/// Starts a quiz of `questions` × 5 s in the default channel, started by member 61.
+async fn start_quiz(fake: &FakeDiscord, questions: u64) -> Call {
+    let start = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(
+            start,
+            61,
+            "nia",
+            "quiz",
+            json!([{"name": "start", "type": 1, "options": [
+                {"name": "questions", "type": 4, "value": questions},
+                {"name": "seconds", "type": 4, "value": 5}
+            ]}]),
+            0,
+        ),
+    );
+    callback(fake, start).await
+}
+
+/// Members 61 and 62 answer question `index`; returns its message id and the buttons.
+async fn both_answer(fake: &FakeDiscord, index: usize) -> (u64, Vec<String>) {
+    let (msg, buttons) = question_message(fake, index).await;
+    for (uid, name) in [(61u64, "nia"), (62, "oto")] {
+        let id = fake.id();
+        fake.dispatch("INTERACTION_CREATE", click(id, uid, name, &buttons[1], msg));
+        callback(fake, id).await;
+    }
+    (msg, buttons)
+}
+
+fn question_post(title: &'static str) -> impl Fn(&str, &str, &serde_json::Value) -> bool {
+    move |method, path, body| {
+        method == "POST"
+            && path.ends_with("/messages")
+            && body["embeds"][0]["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with(title))
+    }
+}
+
+fn reveal_edit(method: &str, _path: &str, body: &serde_json::Value) -> bool {
+    method == "PATCH" && body["components"][0]["components"][0]["disabled"] == true
+}
+
+/// The question post fails with 500 twice, the first reveal edit gets a 429 with
+/// `retry_after` 0.8 s, the second reveal edit a 502: the bot backs off, waits what
+/// Discord asked, and the quiz completes with every answer saved.
+#[tokio::test]
+async fn rest_500_and_429_are_retried_and_the_quiz_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let fake = FakeDiscord::start().await;
+    let _bot = Bot::start_with(&fake, dir, &url, "auto").await;
+    fake.fail_next(question_post("Question 1/"), 500, None, 2);
+    fake.fail_next(reveal_edit, 429, Some(0.8), 1);
+    start_quiz(&fake, 2).await;
+    let (first, _) = both_answer(&fake, 0).await;
+    reveal_of(&fake, first).await;
+    fake.fail_next(reveal_edit, 502, None, 1);
+    let (second, _) = both_answer(&fake, 1).await;
+    reveal_of(&fake, second).await;
+    fake.wait_call(0, "podium", |c| {
+        c.ok()
+            && c.body["embeds"][0]["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("🏁"))
+    })
+    .await;
+    let (answers, status) = saved(&url).await;
+    assert_eq!((answers, status.as_str()), (4, "completed"));
+
+    let calls = fake.calls();
+    // Question 1: 500, 500, then posted; the waits grew (100 ms, then 200 ms).
+    let posts: Vec<&Call> = calls
+        .iter()
+        .filter(|c| question_post("Question 1/")("POST", &c.path, &c.body) && c.method == "POST")
+        .collect();
+    let statuses: Vec<u16> = posts.iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [500, 500, 200]);
+    assert!(posts[1].at - posts[0].at >= std::time::Duration::from_millis(100));
+    assert!(posts[2].at - posts[1].at >= std::time::Duration::from_millis(200));
+    // Every attempt carries the same nonce, so Discord would drop a duplicate post.
+    let nonce = &posts[0].body["nonce"];
+    assert!(nonce.is_string() && posts.iter().all(|c| &c.body["nonce"] == nonce));
+    assert!(posts.iter().all(|c| c.body["enforce_nonce"] == true));
+    // Reveal 1: a 429 asking for 0.8 s, retried no sooner.
+    let reveal_path = format!("/api/v10/channels/{CHANNEL_ID}/messages/{first}");
+    let reveals: Vec<&Call> = calls
+        .iter()
+        .filter(|c| c.path == reveal_path && reveal_edit(&c.method, &c.path, &c.body))
+        .collect();
+    assert_eq!(
+        reveals.iter().map(|c| c.status).collect::<Vec<_>>(),
+        [429, 200]
+    );
+    assert!(reveals[1].at - reveals[0].at >= std::time::Duration::from_millis(800));
+    // Reveal 2: a 502, then done.
+    let reveal_path = format!("/api/v10/channels/{CHANNEL_ID}/messages/{second}");
+    let statuses: Vec<u16> = calls
+        .iter()
+        .filter(|c| c.path == reveal_path && reveal_edit(&c.method, &c.path, &c.body))
+        .map(|c| c.status)
+        .collect();
+    assert_eq!(statuses, [502, 200]);
+    // Accepted quiz messages: at most 3 per question, plus the podium.
+    let accepted = calls
+        .iter()
+        .filter(|c| {
+            c.ok()
+                && c.path
+                    .starts_with(&format!("/api/v10/channels/{CHANNEL_ID}/"))
+        })
+        .count();
+    assert!(accepted <= 2 * 3 + 1, "{accepted} accepted calls");
+}
+
+/// Discord answers every post of question 2 with 503: after its attempts the bot ends the
+/// game as failed, keeps question 1's answers, tells the channel, old buttons say the quiz
+/// ended, and a new quiz can start in the channel.
+#[tokio::test]
+async fn discord_staying_down_fails_the_game_and_keeps_what_was_revealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let fake = FakeDiscord::start().await;
+    let _bot = Bot::start_with(&fake, dir, &url, "auto").await;
+    fake.fail_next(question_post("Question 2/"), 503, None, usize::MAX);
+    start_quiz(&fake, 3).await;
+    let (first, buttons) = both_answer(&fake, 0).await;
+    reveal_of(&fake, first).await;
+    let notice = fake
+        .wait_call(0, "the failure notice", |c| {
+            c.ok()
+                && c.body["content"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("This quiz had to stop"))
+        })
+        .await;
+    assert!(pings_nobody(&notice.body));
+    let (answers, status) = saved(&url).await;
+    assert_eq!((answers, status.as_str()), (2, "failed"));
+    let attempts = fake.calls().iter().filter(|c| c.status == 503).count();
+    assert_eq!(attempts, 6, "the configured default of 6 attempts");
+
+    let id = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        click(id, 62, "oto", &buttons[0], first),
+    );
+    assert_eq!(
+        callback(&fake, id).await.body["data"]["content"],
+        "This quiz has ended."
+    );
+    fake.heal();
+    let again = start_quiz(&fake, 1).await;
+    assert!(
+        again.body["data"]["content"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Quiz starting")),
+        "{:#}",
+        again.body
+    );
 }

@@ -178,13 +178,7 @@ pub async fn start(
     // The interaction response is free; the questions follow as channel messages.
     ctx.send(poise::CreateReply::default().content(text::QUIZ_STARTED))
         .await?;
-    quiz::launch(
-        data,
-        ctx.serenity_context().http.clone(),
-        channel,
-        running,
-        effects,
-    );
+    quiz::launch(data, channel, running, effects);
     Ok(())
 }
 

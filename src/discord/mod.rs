@@ -5,6 +5,7 @@
 mod commands;
 pub mod quiz;
 pub mod render;
+pub mod rest;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -33,6 +34,8 @@ pub struct Data {
     /// The clock quiz sessions run on.
     pub clock: Instant,
     pub quizzes: quiz::Quizzes,
+    /// Quiz messages go through this client (it retries; see `rest`).
+    pub rest: rest::Rest,
     /// Personal review quizzes by user id, with their game.
     pub reviews: std::sync::Mutex<std::collections::HashMap<u64, (i64, ReviewSession)>>,
     pub seeds: std::sync::atomic::AtomicU64,
@@ -124,6 +127,11 @@ pub async fn serve(config: Config, brain: Brain) -> Result<(), ServeError> {
             .ratelimiter_disabled(true);
     }
     let http = http.build();
+    let rest = rest::Rest::new(
+        token.expose(),
+        config.discord.api_base.as_deref(),
+        rest::Retry::from_config(&config.discord),
+    );
     let guild = config.discord.guild_id;
     let data: Arc<Data> = Arc::new(Data {
         brain: std::sync::RwLock::new(Arc::new(brain)),
@@ -132,6 +140,7 @@ pub async fn serve(config: Config, brain: Brain) -> Result<(), ServeError> {
         runner,
         clock: Instant::now(),
         quizzes: quiz::Quizzes::default(),
+        rest,
         reviews: Default::default(),
         seeds: std::sync::atomic::AtomicU64::new(app::unix_now() as u64),
     });

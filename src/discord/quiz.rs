@@ -7,14 +7,16 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use poise::serenity_prelude as serenity;
-use serenity::{ChannelId, CreateMessage, EditMessage, Http, MessageId};
+use serenity::{ChannelId, CreateMessage, EditMessage, Nonce};
 use tokio::sync::mpsc;
 
 use super::render;
+use super::rest::RestError;
 use super::Data;
 use crate::app;
 use crate::quiz::session::{Effect, Event, Millis, QuizSession};
-use crate::store::GameId;
+use crate::store::{GameId, GameStatus};
+use crate::text;
 
 /// A quiz running in a channel.
 pub struct Live {
@@ -107,13 +109,7 @@ impl Quizzes {
 }
 
 /// Starts the task that runs a quiz in `channel`, with the effects of its start.
-pub fn launch(
-    data: Arc<Data>,
-    http: Arc<Http>,
-    channel: ChannelId,
-    running: app::RunningQuiz,
-    first: Vec<Effect>,
-) {
+pub fn launch(data: Arc<Data>, channel: ChannelId, running: app::RunningQuiz, first: Vec<Effect>) {
     let (tx, rx) = mpsc::unbounded_channel();
     let game = running.game;
     let _ = tx.send(first);
@@ -125,14 +121,13 @@ pub fn launch(
             tx,
         },
     );
-    tokio::spawn(run(data, http, channel, game, rx));
+    tokio::spawn(run(data, channel, game, rx));
 }
 
 struct Renderer {
-    http: Arc<Http>,
     channel: ChannelId,
     game: GameId,
-    message: Option<MessageId>,
+    message: Option<u64>,
     /// The open question's index, total, text and deadline (for the progress edit).
     open: Option<(usize, usize, crate::quiz::QuizQuestion, i64)>,
     answered: usize,
@@ -142,13 +137,11 @@ struct Renderer {
 
 async fn run(
     data: Arc<Data>,
-    http: Arc<Http>,
     channel: ChannelId,
     game: GameId,
     mut rx: mpsc::UnboundedReceiver<Vec<Effect>>,
 ) {
     let mut r = Renderer {
-        http,
         channel,
         game,
         message: None,
@@ -177,7 +170,7 @@ async fn run(
                 if r.progress_at.is_some_and(|p| p <= now) && !r.progress_done
                     && deadline.is_some_and(|d| d > now)
                 {
-                    r.progress().await;
+                    r.progress(&data).await;
                     false
                 } else {
                     match data.quizzes.apply(channel, Some(game), None, Event::Tick, now) {
@@ -196,13 +189,15 @@ async fn run(
 }
 
 impl Renderer {
-    /// Renders and saves a batch; `true` when the quiz is over.
+    /// Renders and saves a batch; `true` when the quiz is over (finished, or failed because
+    /// Discord stayed down).
     async fn render(&mut self, data: &Data, effects: Vec<Effect>) -> bool {
         if let Err(e) =
             app::persist(data.store.as_ref(), self.game, &effects, app::unix_now()).await
         {
             tracing::error!(game = self.game, error = %e, "saving quiz results failed");
         }
+        let channel = self.channel.get();
         let mut finished = false;
         for e in effects {
             match e {
@@ -214,6 +209,7 @@ impl Renderer {
                 } => {
                     let unix_deadline =
                         (app::unix_now() + (deadline as i64 - data.now() as i64)) / 1000;
+                    // The nonce lets Discord drop a duplicate if a retried post had landed.
                     let msg = CreateMessage::new()
                         .embed(render::question_embed(
                             index,
@@ -223,13 +219,12 @@ impl Renderer {
                             None,
                         ))
                         .components(render::question_buttons(self.game, index, &question))
+                        .nonce(Nonce::String(format!("q{}-{index}", self.game)))
+                        .enforce_nonce(true)
                         .allowed_mentions(render::no_pings());
-                    match self.channel.send_message(&self.http, msg).await {
-                        Ok(m) => self.message = Some(m.id),
-                        Err(e) => {
-                            self.message = None;
-                            tracing::error!(game = self.game, error = %e, "posting a question failed");
-                        }
+                    match data.rest.post("question post", channel, &msg).await {
+                        Ok(id) => self.message = Some(id),
+                        Err(e) => return self.fail(data, e).await,
                     }
                     let secs = deadline.saturating_sub(data.now());
                     self.progress_at = Some(data.now() + secs / 2);
@@ -247,8 +242,8 @@ impl Renderer {
                             .embed(embed)
                             .components(buttons)
                             .allowed_mentions(render::no_pings());
-                        if let Err(e) = self.channel.edit_message(&self.http, id, edit).await {
-                            tracing::error!(game = self.game, error = %e, "revealing failed");
+                        if let Err(e) = data.rest.edit("reveal edit", channel, id, &edit).await {
+                            return self.fail(data, e).await;
                         }
                     }
                 }
@@ -256,7 +251,7 @@ impl Renderer {
                     let msg = CreateMessage::new()
                         .embed(render::podium(reason, &standings))
                         .allowed_mentions(render::no_pings());
-                    if let Err(e) = self.channel.send_message(&self.http, msg).await {
+                    if let Err(e) = data.rest.post("podium post", channel, &msg).await {
                         tracing::error!(game = self.game, error = %e, "posting the podium failed");
                     }
                     finished = true;
@@ -267,8 +262,35 @@ impl Renderer {
         finished
     }
 
-    /// The one coalesced "N answered" edit, halfway through a question with answers.
-    async fn progress(&mut self) {
+    /// Discord kept refusing the quiz's messages: the game ends as failed (its revealed
+    /// answers are already saved), its buttons answer "ended", and the channel is told if
+    /// Discord takes a message again.
+    async fn fail(&mut self, data: &Data, error: RestError) -> bool {
+        tracing::error!(game = self.game, error = %error, "quiz ended: Discord did not take its messages");
+        data.quizzes.lock().remove(&self.channel);
+        if let Err(e) = data
+            .store
+            .finish_game(self.game, GameStatus::Failed, app::unix_now())
+            .await
+        {
+            tracing::error!(game = self.game, error = %e, "saving the failed quiz failed");
+        }
+        let notice = CreateMessage::new()
+            .content(text::QUIZ_FAILED)
+            .allowed_mentions(render::no_pings());
+        if let Err(e) = data
+            .rest
+            .post("failure notice", self.channel.get(), &notice)
+            .await
+        {
+            tracing::warn!(game = self.game, error = %e, "could not tell the channel the quiz stopped");
+        }
+        true
+    }
+
+    /// The one coalesced "N answered" edit, halfway through a question with answers. It is
+    /// a nicety: a failure is logged, and the reveal edit carries the truth.
+    async fn progress(&mut self, data: &Data) {
         self.progress_done = true;
         let (Some(id), Some((index, total, q, deadline))) = (self.message, &self.open) else {
             return;
@@ -285,7 +307,11 @@ impl Renderer {
                 Some(self.answered),
             ))
             .allowed_mentions(render::no_pings());
-        if let Err(e) = self.channel.edit_message(&self.http, id, edit).await {
+        if let Err(e) = data
+            .rest
+            .edit("progress edit", self.channel.get(), id, &edit)
+            .await
+        {
             tracing::warn!(game = self.game, error = %e, "progress edit failed");
         }
     }

@@ -51,7 +51,8 @@ impl Bot {
                 "[knowledge]\ndir = \"{root}/knowledge\"\n\
                  [store]\nurl = \"{store_url}\"\n\
                  [quiz]\nreveal_pause_seconds = 0\n\
-                 [discord]\ntoken = \"{TOKEN}\"{}\napi_base = \"{}\"\nshards = \"{shards}\"\n",
+                 [discord]\nrest_backoff_ms = 100\n\
+                 token = \"{TOKEN}\"{}\napi_base = \"{}\"\nshards = \"{shards}\"\n",
                 guild
                     .map(|g| format!("\nguild_id = {g}"))
                     .unwrap_or_default(),
@@ -125,7 +126,8 @@ pub async fn question_message_in(
     let path = format!("/api/v10/channels/{channel}/messages");
     let call = fake
         .wait_call(0, &title.clone(), move |c| {
-            c.method == "POST"
+            c.ok()
+                && c.method == "POST"
                 && c.path == path
                 && c.body["embeds"][0]["title"]
                     .as_str()
@@ -151,7 +153,8 @@ pub async fn reveal_in(fake: &FakeDiscord, channel: u64, id: u64) -> (usize, ser
     let path = format!("/api/v10/channels/{channel}/messages/{id}");
     let call = fake
         .wait_call(0, &format!("reveal of {id}"), move |c| {
-            c.method == "PATCH"
+            c.ok()
+                && c.method == "PATCH"
                 && c.path == path
                 && c.body["components"][0]["components"][0]["disabled"] == true
         })

@@ -33,11 +33,35 @@ pub struct Call {
     pub body: Value,
     /// The id of the message the fake returned, for calls that return one.
     pub message_id: Option<u64>,
+    /// The HTTP status the fake answered with (an injected fault, or 2xx/404).
+    pub status: u16,
+    /// When the call arrived.
+    pub at: std::time::Instant,
+}
+
+impl Call {
+    /// The fake accepted it (no injected fault).
+    pub fn ok(&self) -> bool {
+        self.status < 300
+    }
+}
+
+/// Which REST calls a fault hits: (method, path, JSON body).
+pub type CallFilter = Box<dyn Fn(&str, &str, &Value) -> bool + Send>;
+
+/// A scripted REST failure for the next `times` calls matching `filter`.
+struct Fault {
+    filter: CallFilter,
+    status: u16,
+    /// For 429: the `retry_after` seconds in the body (and, rounded up, the header).
+    retry_after: Option<f64>,
+    times: usize,
 }
 
 #[derive(Default)]
 struct Inner {
     calls: Mutex<Vec<Call>>,
+    faults: Mutex<Vec<Fault>>,
     /// The last gateway session to identify.
     gateway: Mutex<Option<mpsc::UnboundedSender<String>>>,
     /// Gateway sessions by shard id, and the shard total the bot identified with.
@@ -170,6 +194,28 @@ impl FakeDiscord {
         if let Some(tx) = self.inner.gateway.lock().unwrap().clone() {
             let _ = tx.send(json!({"op": 9, "d": false}).to_string());
         }
+    }
+
+    /// Answers the next `times` REST calls matching `filter` with `status` (for 429, with
+    /// `retry_after` seconds) instead of doing them.
+    pub fn fail_next(
+        &self,
+        filter: impl Fn(&str, &str, &Value) -> bool + Send + 'static,
+        status: u16,
+        retry_after: Option<f64>,
+        times: usize,
+    ) {
+        self.inner.faults.lock().unwrap().push(Fault {
+            filter: Box::new(filter),
+            status,
+            retry_after,
+            times,
+        });
+    }
+
+    /// Ends every scripted fault (Discord is back).
+    pub fn heal(&self) {
+        self.inner.faults.lock().unwrap().clear();
     }
 
     /// How many times the bot identified (a fresh session) and resumed.
@@ -310,6 +356,17 @@ async fn rest(State(st): State<Arc<Inner>>, method: Method, uri: Uri, body: Byte
         serde_json::from_slice(&body)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into()))
     };
+    if let Some((status, response)) = injected_fault(&st, method.as_str(), &path, &body_json) {
+        st.calls.lock().unwrap().push(Call {
+            method: method.to_string(),
+            path,
+            body: body_json,
+            message_id: None,
+            status,
+            at: std::time::Instant::now(),
+        });
+        return response;
+    }
     let seg: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
     let (message_id, response) = match (method.as_str(), seg.as_slice()) {
         ("GET", ["oauth2", "applications", "@me"]) => (None, Json(application()).into_response()),
@@ -357,8 +414,30 @@ async fn rest(State(st): State<Arc<Inner>>, method: Method, uri: Uri, body: Byte
         path,
         body: body_json,
         message_id,
+        status: response.status().as_u16(),
+        at: std::time::Instant::now(),
     });
     response
+}
+
+/// The response of the first scripted fault that matches this call, if any.
+fn injected_fault(st: &Inner, method: &str, path: &str, body: &Value) -> Option<(u16, Response)> {
+    let mut faults = st.faults.lock().unwrap();
+    let fault = faults
+        .iter_mut()
+        .find(|f| f.times > 0 && (f.filter)(method, path, body))?;
+    fault.times -= 1;
+    let status = StatusCode::from_u16(fault.status).unwrap();
+    let response = match fault.retry_after {
+        Some(secs) => (
+            status,
+            [("retry-after", secs.ceil().to_string())],
+            Json(json!({"message": "You are being rate limited.", "retry_after": secs, "global": false})),
+        )
+            .into_response(),
+        None => (status, Json(json!({"message": "fake outage", "code": 0}))).into_response(),
+    };
+    Some((fault.status, response))
 }
 
 pub fn user(id: u64, name: &str, bot: bool) -> Value {
