@@ -37,6 +37,18 @@ impl Bot {
         shards: &str,
         guild: Option<u64>,
     ) -> Bot {
+        Bot::start_logging(fake, dir, store_url, shards, guild, "debug").await
+    }
+
+    /// Starts the bot with `RUST_LOG=rust_log` (the load generator keeps it quiet).
+    pub async fn start_logging(
+        fake: &FakeDiscord,
+        dir: tempfile::TempDir,
+        store_url: &str,
+        shards: &str,
+        guild: Option<u64>,
+        rust_log: &str,
+    ) -> Bot {
         // A knowledge/ copy in `dir` (for reload tests) wins over the project's.
         let own = dir.path().join("knowledge");
         let root = if own.exists() {
@@ -62,7 +74,7 @@ impl Bot {
         .unwrap();
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_srm-bot"))
             .args(["--config", config.to_str().unwrap(), "serve"])
-            .env("RUST_LOG", "debug")
+            .env("RUST_LOG", rust_log)
             .env_remove("DISCORD_TOKEN")
             .stderr(std::process::Stdio::piped())
             .kill_on_drop(true)

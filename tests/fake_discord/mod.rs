@@ -61,6 +61,8 @@ struct Fault {
 #[derive(Default)]
 struct Inner {
     calls: Mutex<Vec<Call>>,
+    /// Streams of every call (the load generator reacts to them as they come).
+    subscribers: Mutex<Vec<mpsc::UnboundedSender<Call>>>,
     faults: Mutex<Vec<Fault>>,
     /// The last gateway session to identify.
     gateway: Mutex<Option<mpsc::UnboundedSender<String>>>,
@@ -105,6 +107,11 @@ impl FakeDiscord {
         let addr = listener.local_addr().unwrap();
         *inner.addr.lock().unwrap() = Some(addr);
         tokio::spawn(async move {
+            // No Nagle delay: small gateway frames go out at once, as Discord's do.
+            use axum::serve::ListenerExt;
+            let listener = listener.tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             axum::serve(listener, app).await.unwrap();
         });
         FakeDiscord { inner, addr }
@@ -211,6 +218,13 @@ impl FakeDiscord {
             retry_after,
             times,
         });
+    }
+
+    /// Every REST call from now on, as it arrives.
+    pub fn subscribe(&self) -> mpsc::UnboundedReceiver<Call> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.inner.subscribers.lock().unwrap().push(tx);
+        rx
     }
 
     /// Ends every scripted fault (Discord is back).
@@ -357,7 +371,7 @@ async fn rest(State(st): State<Arc<Inner>>, method: Method, uri: Uri, body: Byte
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into()))
     };
     if let Some((status, response)) = injected_fault(&st, method.as_str(), &path, &body_json) {
-        st.calls.lock().unwrap().push(Call {
+        st.record(Call {
             method: method.to_string(),
             path,
             body: body_json,
@@ -409,7 +423,7 @@ async fn rest(State(st): State<Arc<Inner>>, method: Method, uri: Uri, body: Byte
                 .into_response(),
         ),
     };
-    st.calls.lock().unwrap().push(Call {
+    st.record(Call {
         method: method.to_string(),
         path,
         body: body_json,
@@ -418,6 +432,16 @@ async fn rest(State(st): State<Arc<Inner>>, method: Method, uri: Uri, body: Byte
         at: std::time::Instant::now(),
     });
     response
+}
+
+impl Inner {
+    fn record(&self, call: Call) {
+        self.subscribers
+            .lock()
+            .unwrap()
+            .retain(|tx| tx.send(call.clone()).is_ok());
+        self.calls.lock().unwrap().push(call);
+    }
 }
 
 /// The response of the first scripted fault that matches this call, if any.
