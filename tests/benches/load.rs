@@ -14,6 +14,8 @@
 
 #[path = "../fake_discord/mod.rs"]
 mod fake_discord;
+#[path = "../support/pg.rs"]
+mod pg;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -36,6 +38,11 @@ struct Args {
     /// Members click within this many milliseconds of a question's post (default: the
     /// first 60% of its time; a small window makes a burst).
     window_ms: u64,
+    /// Runs the whole load this many times on the same bot process (a leak would show as
+    /// memory growing from round to round).
+    rounds: u64,
+    /// Store on PostgreSQL (a fresh schema of `SRM_TEST_POSTGRES_URL`) instead of SQLite.
+    postgres: bool,
 }
 
 fn args() -> Args {
@@ -46,6 +53,8 @@ fn args() -> Args {
         seconds: 10,
         doubles: 2,
         window_ms: 0,
+        rounds: 1,
+        postgres: false,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -58,6 +67,12 @@ fn args() -> Args {
             "--seconds" => &mut a.seconds,
             "--doubles" => &mut a.doubles,
             "--click-window-ms" => &mut a.window_ms,
+            "--rounds" => &mut a.rounds,
+            "--postgres" => {
+                a.postgres = true;
+                i += 1;
+                continue;
+            }
             // `cargo bench` passes --bench; anything else is ignored too.
             _ => {
                 i += 1;
@@ -130,8 +145,9 @@ fn interaction_of(path: &str) -> Option<u64> {
 
 #[tokio::main]
 async fn main() {
-    let a = args();
-    let clicks_expected = a.quizzes * a.questions * (a.members + a.doubles);
+    let mut a = args();
+    a.rounds = a.rounds.max(1);
+    let clicks_expected = a.rounds * a.quizzes * a.questions * (a.members + a.doubles);
     eprintln!(
         "load: {} quizzes × {} members × {} questions of {} s ({} clicks, {} of them second clicks)",
         a.quizzes,
@@ -139,12 +155,18 @@ async fn main() {
         a.questions,
         a.seconds,
         clicks_expected,
-        a.quizzes * a.questions * a.doubles
+        a.rounds * a.quizzes * a.questions * a.doubles
     );
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("load.db");
-    let url = format!("sqlite://{}", db.display());
+    let url = if a.postgres {
+        pg::fresh_schema_url("load")
+            .await
+            .expect("--postgres needs SRM_TEST_POSTGRES_URL")
+    } else {
+        format!("sqlite://{}", db.display())
+    };
 
     // Cold start: process spawn → connected and commands registered.
     let t0 = Instant::now();
@@ -173,20 +195,6 @@ async fn main() {
     let channels: Vec<u64> = (0..a.quizzes).map(|i| first_channel + i).collect();
     let member = move |channel: u64, m: u64| 10_000 + (channel - first_channel) * a.members + m;
 
-    // Start every quiz at once; the starter is the channel's first member.
-    let started = Instant::now();
-    let mut start_ids = HashMap::new();
-    for &ch in &channels {
-        let id = fake.id();
-        start_ids.insert(id, ch);
-        let options = json!([{"name": "start", "type": 1, "options": [
-            {"name": "questions", "type": 4, "value": a.questions},
-            {"name": "seconds", "type": 4, "value": a.seconds}
-        ]}]);
-        let cmd = command(id, member(ch, 0), "member", "quiz", options, 0);
-        fake.dispatch("INTERACTION_CREATE", in_channel(cmd, GUILD_ID, ch));
-    }
-
     let mut latencies: Vec<Duration> = Vec::with_capacity(clicks_expected as usize);
     let mut ack_times: Vec<Instant> = Vec::with_capacity(clicks_expected as usize);
     let mut acks: HashMap<u64, u32> = HashMap::new();
@@ -197,81 +205,141 @@ async fn main() {
     let mut per_question: HashMap<u64, u64> = HashMap::new();
     let mut other_channel_calls = 0u64;
     let mut questions_posted = 0u64;
-    let mut podiums = 0u64;
+    let mut podiums: u64;
     let mut started_ok = 0u64;
     let mut first_click: Option<Instant> = None;
+    let started = Instant::now();
     let mut last_ack = started;
     let budget = Duration::from_secs(a.questions * (a.seconds + 5) + 120);
-    let deadline = tokio::time::Instant::now() + budget;
     let mut timed_out = false;
-    while podiums < a.quizzes {
-        let call = tokio::select! {
-            c = calls.recv() => match c { Some(c) => c, None => break },
-            _ = tokio::time::sleep_until(deadline) => { timed_out = true; break }
-        };
-        if let Some(ch) = channel_of(&call.path) {
-            let title = call.body["embeds"][0]["title"].as_str().unwrap_or("");
-            let question_post = call.method == "POST" && title.starts_with("Question ");
-            match (call.ok(), call.method.as_str(), call.message_id) {
-                (true, "PATCH", Some(m)) => *per_question.entry(m).or_default() += 1,
-                (true, "POST", Some(m)) if question_post => {
-                    *per_question.entry(m).or_default() += 1
+    let mut start_ids = HashMap::new();
+    let mut rss_after_round = Vec::new();
+    for _round in 0..a.rounds {
+        if timed_out {
+            break;
+        }
+        // Start every quiz at once; the starter is the channel's first member.
+        for &ch in &channels {
+            let id = fake.id();
+            start_ids.insert(id, ch);
+            let options = json!([{"name": "start", "type": 1, "options": [
+                {"name": "questions", "type": 4, "value": a.questions},
+                {"name": "seconds", "type": 4, "value": a.seconds}
+            ]}]);
+            let cmd = command(id, member(ch, 0), "member", "quiz", options, 0);
+            fake.dispatch("INTERACTION_CREATE", in_channel(cmd, GUILD_ID, ch));
+        }
+
+        let deadline = tokio::time::Instant::now() + budget;
+        podiums = 0;
+        while podiums < a.quizzes {
+            let call = tokio::select! {
+                c = calls.recv() => match c { Some(c) => c, None => break },
+                _ = tokio::time::sleep_until(deadline) => { timed_out = true; break }
+            };
+            if let Some(ch) = channel_of(&call.path) {
+                let title = call.body["embeds"][0]["title"].as_str().unwrap_or("");
+                let question_post = call.method == "POST" && title.starts_with("Question ");
+                match (call.ok(), call.method.as_str(), call.message_id) {
+                    (true, "PATCH", Some(m)) => *per_question.entry(m).or_default() += 1,
+                    (true, "POST", Some(m)) if question_post => {
+                        *per_question.entry(m).or_default() += 1
+                    }
+                    (true, _, _) => other_channel_calls += 1,
+                    _ => {}
                 }
-                (true, _, _) => other_channel_calls += 1,
-                _ => {}
-            }
-            if question_post {
-                questions_posted += 1;
-                let msg = call.message_id.expect("a posted question has an id");
-                let buttons: Vec<String> = call.body["components"][0]["components"]
-                    .as_array()
-                    .map(|b| {
-                        b.iter()
-                            .filter_map(|b| b["custom_id"].as_str().map(str::to_string))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                first_click.get_or_insert_with(Instant::now);
-                for m in 0..a.members {
-                    let (fake, sent, buttons) = (fake.clone(), sent.clone(), buttons.clone());
-                    let uid = member(ch, m);
-                    let double = m < a.doubles;
-                    tokio::spawn(async move {
-                        // Members answer within the click window (by default the first 60%
-                        // of the question's time).
-                        let (wait, pick) = {
-                            let mut rng = rand::rng();
-                            let ms = rng.random_range(100..a.window_ms);
-                            (ms, rng.random_range(0..buttons.len().max(1)))
-                        };
-                        tokio::time::sleep(Duration::from_millis(wait)).await;
-                        for second in [false, true] {
-                            if second && !double {
-                                break;
-                            }
-                            let Some(button) =
-                                buttons.get((pick + second as usize) % buttons.len())
-                            else {
-                                return;
+                if question_post {
+                    questions_posted += 1;
+                    let msg = call.message_id.expect("a posted question has an id");
+                    let buttons: Vec<String> = call.body["components"][0]["components"]
+                        .as_array()
+                        .map(|b| {
+                            b.iter()
+                                .filter_map(|b| b["custom_id"].as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    first_click.get_or_insert_with(Instant::now);
+                    for m in 0..a.members {
+                        let (fake, sent, buttons) = (fake.clone(), sent.clone(), buttons.clone());
+                        let uid = member(ch, m);
+                        let double = m < a.doubles;
+                        tokio::spawn(async move {
+                            // Members answer within the click window (by default the first 60%
+                            // of the question's time).
+                            let (wait, pick) = {
+                                let mut rng = rand::rng();
+                                let ms = rng.random_range(100..a.window_ms);
+                                (ms, rng.random_range(0..buttons.len().max(1)))
                             };
-                            let id = fake.id();
-                            sent.lock()
-                                .unwrap()
-                                .insert(id, (Instant::now(), (msg, uid)));
-                            let c = in_channel(click(id, uid, "member", button, msg), GUILD_ID, ch);
-                            fake.dispatch("INTERACTION_CREATE", c);
-                            tokio::time::sleep(Duration::from_millis(30)).await;
-                        }
-                    });
+                            tokio::time::sleep(Duration::from_millis(wait)).await;
+                            for second in [false, true] {
+                                if second && !double {
+                                    break;
+                                }
+                                let Some(button) =
+                                    buttons.get((pick + second as usize) % buttons.len())
+                                else {
+                                    return;
+                                };
+                                let id = fake.id();
+                                sent.lock()
+                                    .unwrap()
+                                    .insert(id, (Instant::now(), (msg, uid)));
+                                let c =
+                                    in_channel(click(id, uid, "member", button, msg), GUILD_ID, ch);
+                                fake.dispatch("INTERACTION_CREATE", c);
+                                tokio::time::sleep(Duration::from_millis(30)).await;
+                            }
+                        });
+                    }
+                } else if call.method == "POST" && title.starts_with('🏁') {
+                    podiums += 1;
                 }
-            } else if call.method == "POST" && title.starts_with('🏁') {
-                podiums += 1;
+            } else if let Some(id) = interaction_of(&call.path) {
+                if start_ids.remove(&id).is_some() {
+                    started_ok += 1;
+                    continue;
+                }
+                *acks.entry(id).or_default() += 1;
+                let Some((at, key)) = sent.lock().unwrap().get(&id).copied() else {
+                    continue;
+                };
+                latencies.push(call.at.saturating_duration_since(at));
+                ack_times.push(call.at);
+                last_ack = last_ack.max(call.at);
+                // A double click's two events may be handled in either order (Discord gives no
+                // order either): one of them locks in, the other is refused (already answered;
+                // or, if everyone had answered, the question or quiz is already over).
+                let content = call.body["data"]["content"].as_str().unwrap_or("");
+                if content.starts_with("Locked in") {
+                    *locked.entry(key).or_default() += 1;
+                } else if ![
+                    text::ALREADY_ANSWERED,
+                    text::QUESTION_CLOSED,
+                    text::QUIZ_ENDED,
+                ]
+                .contains(&content)
+                {
+                    if wrong_acks < 5 {
+                        eprintln!("unexpected reply: {content}");
+                    }
+                    wrong_acks += 1;
+                }
             }
-        } else if let Some(id) = interaction_of(&call.path) {
-            if start_ids.remove(&id).is_some() {
-                started_ok += 1;
+        }
+        // The last questions reveal as soon as everyone answered: late second clicks may still
+        // be on their way. Wait (briefly) until every click is acknowledged.
+        let grace = tokio::time::Instant::now() + Duration::from_secs(10);
+        let round_clicks = clicks_expected / a.rounds * (rss_after_round.len() as u64 + 1);
+        while !timed_out && (acks.len() as u64) < round_clicks {
+            let call = tokio::select! {
+                c = calls.recv() => match c { Some(c) => c, None => break },
+                _ = tokio::time::sleep_until(grace) => break,
+            };
+            let Some(id) = interaction_of(&call.path) else {
                 continue;
-            }
+            };
             *acks.entry(id).or_default() += 1;
             let Some((at, key)) = sent.lock().unwrap().get(&id).copied() else {
                 continue;
@@ -279,48 +347,12 @@ async fn main() {
             latencies.push(call.at.saturating_duration_since(at));
             ack_times.push(call.at);
             last_ack = last_ack.max(call.at);
-            // A double click's two events may be handled in either order (Discord gives no
-            // order either): one of them locks in, the other is refused (already answered;
-            // or, if everyone had answered, the question or quiz is already over).
             let content = call.body["data"]["content"].as_str().unwrap_or("");
             if content.starts_with("Locked in") {
                 *locked.entry(key).or_default() += 1;
-            } else if ![
-                text::ALREADY_ANSWERED,
-                text::QUESTION_CLOSED,
-                text::QUIZ_ENDED,
-            ]
-            .contains(&content)
-            {
-                if wrong_acks < 5 {
-                    eprintln!("unexpected reply: {content}");
-                }
-                wrong_acks += 1;
             }
         }
-    }
-    // The last questions reveal as soon as everyone answered: late second clicks may still
-    // be on their way. Wait (briefly) until every click is acknowledged.
-    let grace = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !timed_out && (acks.len() as u64) < clicks_expected {
-        let call = tokio::select! {
-            c = calls.recv() => match c { Some(c) => c, None => break },
-            _ = tokio::time::sleep_until(grace) => break,
-        };
-        let Some(id) = interaction_of(&call.path) else {
-            continue;
-        };
-        *acks.entry(id).or_default() += 1;
-        let Some((at, key)) = sent.lock().unwrap().get(&id).copied() else {
-            continue;
-        };
-        latencies.push(call.at.saturating_duration_since(at));
-        ack_times.push(call.at);
-        last_ack = last_ack.max(call.at);
-        let content = call.body["data"]["content"].as_str().unwrap_or("");
-        if content.starts_with("Locked in") {
-            *locked.entry(key).or_default() += 1;
-        }
+        rss_after_round.push(memory(pid).0);
     }
     let elapsed = started.elapsed();
     let cpu = cpu_seconds(pid) - cpu_before;
@@ -353,7 +385,7 @@ async fn main() {
         .max(0.001);
     let rest_calls: u64 = per_question.values().sum();
     let rest_max = per_question.values().copied().max().unwrap_or(0);
-    let answers_expected = (a.quizzes * a.questions * a.members) as i64;
+    let answers_expected = (a.rounds * a.quizzes * a.questions * a.members) as i64;
     let locked_once = locked.values().filter(|n| **n == 1).count() as i64;
     let exactly_once = !timed_out
         && clicks_sent == clicks_expected
@@ -368,8 +400,16 @@ async fn main() {
     println!("| measure | value |");
     println!("|---|---|");
     println!(
-        "| load | {} concurrent channel quizzes × {} members × {} questions ({} s each; clicks within {} ms of each post) |",
-        a.quizzes, a.members, a.questions, a.seconds, a.window_ms
+        "| load | {} concurrent channel quizzes × {} members × {} questions ({} s each; clicks within {} ms of each post), {} round(s) |",
+        a.quizzes, a.members, a.questions, a.seconds, a.window_ms, a.rounds
+    );
+    println!(
+        "| store | {} |",
+        if a.postgres {
+            "PostgreSQL (local, same machine)"
+        } else {
+            "SQLite (file, WAL)"
+        }
     );
     println!(
         "| quizzes started / completed | {started_ok} / {completed} (wall time {:.1} s) |",
@@ -408,6 +448,10 @@ async fn main() {
     println!(
         "| bot RSS idle / peak / end | {idle_rss:.1} MiB / {peak_rss:.1} MiB / {end_rss:.1} MiB |"
     );
+    if a.rounds > 1 {
+        let list: Vec<String> = rss_after_round.iter().map(|m| format!("{m:.1}")).collect();
+        println!("| bot RSS after each round | {} MiB |", list.join(" / "));
+    }
     println!(
         "| bot open file descriptors, most seen (HTTP/1.1 sockets to the fake) | {} |",
         max_fds.load(std::sync::atomic::Ordering::Relaxed)
