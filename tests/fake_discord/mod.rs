@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod harness;
+pub mod load;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
