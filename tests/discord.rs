@@ -292,14 +292,7 @@ async fn a_whole_quiz_with_three_members_clicking() {
     }
 
     // The podium.
-    let podium = fake
-        .wait_call(0, "podium", |c| {
-            c.method == "POST"
-                && c.body["embeds"][0]["title"]
-                    .as_str()
-                    .is_some_and(|t| t.starts_with("🏁"))
-        })
-        .await;
+    let podium = podium(&fake).await;
     assert!(pings_nobody(&podium.body));
 
     // A click on the finished quiz, as after a restart: "this quiz has ended".

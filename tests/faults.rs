@@ -204,10 +204,9 @@ async fn knowledge_reloads_on_sighup_and_a_broken_one_keeps_the_old() {
 /// reconnects each time and the quiz completes with every answer counted.
 #[tokio::test]
 async fn gateway_drops_mid_quiz_and_every_answer_counts() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("bot.db").display());
     let fake = FakeDiscord::start().await;
-    let _bot = Bot::start_with(&fake, dir, &url, "auto").await;
+    let bot = Bot::start(&fake).await;
+    let url = bot.store_url.clone();
     let start = fake.id();
     fake.dispatch(
         "INTERACTION_CREATE",
@@ -252,25 +251,11 @@ async fn gateway_drops_mid_quiz_and_every_answer_counts() {
         for (uid, name) in [(91u64, "lee"), (92, "max")] {
             let id = fake.id();
             fake.dispatch("INTERACTION_CREATE", click(id, uid, name, &buttons[0], msg));
-            let ack = callback(&fake, id).await;
-            assert!(
-                ack.body["data"]["content"]
-                    .as_str()
-                    .unwrap()
-                    .starts_with("Locked in"),
-                "{:#}",
-                ack.body
-            );
+            assert_locked_in(&callback(&fake, id).await);
         }
         reveal_of(&fake, msg).await;
     }
-    fake.wait_call(0, "podium", |c| {
-        c.method == "POST"
-            && c.body["embeds"][0]["title"]
-                .as_str()
-                .is_some_and(|t| t.starts_with("🏁"))
-    })
-    .await;
+    podium(&fake).await;
     let (answers, status) = saved(&url).await;
     assert_eq!((answers, status.as_str()), (8, "completed"));
 }
@@ -325,10 +310,9 @@ fn reveal_edit(method: &str, _path: &str, body: &serde_json::Value) -> bool {
 /// Discord asked, and the quiz completes with every answer saved.
 #[tokio::test]
 async fn rest_500_and_429_are_retried_and_the_quiz_completes() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("bot.db").display());
     let fake = FakeDiscord::start().await;
-    let _bot = Bot::start_with(&fake, dir, &url, "auto").await;
+    let bot = Bot::start(&fake).await;
+    let url = bot.store_url.clone();
     fake.fail_next(question_post("Question 1/"), 500, None, 2);
     fake.fail_next(reveal_edit, 429, Some(0.8), 1);
     start_quiz(&fake, 2).await;
@@ -337,13 +321,7 @@ async fn rest_500_and_429_are_retried_and_the_quiz_completes() {
     fake.fail_next(reveal_edit, 502, None, 1);
     let (second, _) = both_answer(&fake, 1).await;
     reveal_of(&fake, second).await;
-    fake.wait_call(0, "podium", |c| {
-        c.ok()
-            && c.body["embeds"][0]["title"]
-                .as_str()
-                .is_some_and(|t| t.starts_with("🏁"))
-    })
-    .await;
+    podium(&fake).await;
     let (answers, status) = saved(&url).await;
     assert_eq!((answers, status.as_str()), (4, "completed"));
 
@@ -397,10 +375,9 @@ async fn rest_500_and_429_are_retried_and_the_quiz_completes() {
 /// ended, and a new quiz can start in the channel.
 #[tokio::test]
 async fn discord_staying_down_fails_the_game_and_keeps_what_was_revealed() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("bot.db").display());
     let fake = FakeDiscord::start().await;
-    let _bot = Bot::start_with(&fake, dir, &url, "auto").await;
+    let bot = Bot::start(&fake).await;
+    let url = bot.store_url.clone();
     fake.fail_next(question_post("Question 2/"), 503, None, usize::MAX);
     start_quiz(&fake, 3).await;
     let (first, buttons) = both_answer(&fake, 0).await;

@@ -58,15 +58,7 @@ async fn two_shard_processes_share_one_postgres() {
                 let id = fake.id();
                 let press = click(id, *uid, name, &buttons[i], msg);
                 fake.dispatch_to_guild(g, "INTERACTION_CREATE", in_channel(press, g, c));
-                let ack = callback(&fake, id).await;
-                assert!(
-                    ack.body["data"]["content"]
-                        .as_str()
-                        .unwrap()
-                        .starts_with("Locked in"),
-                    "{:#}",
-                    ack.body
-                );
+                assert_locked_in(&callback(&fake, id).await);
             }
             open.push((c, msg));
         }

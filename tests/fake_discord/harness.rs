@@ -10,6 +10,8 @@ pub struct Bot {
     pub child: tokio::process::Child,
     pub log: std::sync::Arc<std::sync::Mutex<String>>,
     pub _dir: tempfile::TempDir,
+    /// The database it uses.
+    pub store_url: String,
 }
 
 impl Bot {
@@ -98,6 +100,7 @@ impl Bot {
             child,
             log,
             _dir: dir,
+            store_url: store_url.to_string(),
         }
     }
 
@@ -111,6 +114,24 @@ pub async fn callback(fake: &FakeDiscord, id: u64) -> Call {
     let path = format!("/api/v10/interactions/{id}/itoken-{id}/callback");
     fake.wait_call(0, &path.clone(), move |c| c.path == path)
         .await
+}
+
+/// The podium (🏁) the bot posted at the end of a quiz, once Discord accepted it.
+pub async fn podium(fake: &FakeDiscord) -> Call {
+    fake.wait_call(0, "podium", |c| {
+        c.ok()
+            && c.method == "POST"
+            && c.body["embeds"][0]["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with('🏁'))
+    })
+    .await
+}
+
+/// Asserts that a click's acknowledgement locked the answer in.
+pub fn assert_locked_in(ack: &Call) {
+    let content = ack.body["data"]["content"].as_str().unwrap_or("");
+    assert!(content.starts_with("Locked in"), "{:#}", ack.body);
 }
 
 /// Allowed mentions that ping nobody.

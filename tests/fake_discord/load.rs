@@ -121,6 +121,49 @@ fn interaction_of(path: &str) -> Option<u64> {
         .flatten()
 }
 
+/// The acknowledgements seen so far.
+#[derive(Default)]
+struct Acks {
+    /// How many acknowledgements each click got (must be exactly 1).
+    per_click: HashMap<u64, u32>,
+    latencies: Vec<Duration>,
+    times: Vec<Instant>,
+    /// Per (question message, member): how many clicks were locked in (must be exactly 1).
+    locked: HashMap<(u64, u64), u32>,
+    /// Replies that are neither "Locked in" nor a refusal.
+    wrong: u64,
+}
+
+impl Acks {
+    /// Records `call`, the acknowledgement of click `id`.
+    fn record(&mut self, id: u64, call: &Call, sent: &Sent) {
+        *self.per_click.entry(id).or_default() += 1;
+        let Some((at, key)) = sent.lock().unwrap().get(&id).copied() else {
+            return;
+        };
+        self.latencies.push(call.at.saturating_duration_since(at));
+        self.times.push(call.at);
+        // A double click's two events may be handled in either order (Discord gives no
+        // order either): one of them locks in, the other is refused (already answered; or,
+        // if everyone had answered, the question or quiz is already over).
+        let content = call.body["data"]["content"].as_str().unwrap_or("");
+        if content.starts_with("Locked in") {
+            *self.locked.entry(key).or_default() += 1;
+        } else if ![
+            text::ALREADY_ANSWERED,
+            text::QUESTION_CLOSED,
+            text::QUIZ_ENDED,
+        ]
+        .contains(&content)
+        {
+            if self.wrong < 5 {
+                eprintln!("unexpected reply: {content}");
+            }
+            self.wrong += 1;
+        }
+    }
+}
+
 /// Runs the load and measures it.
 pub async fn run(mut a: Args) -> Report {
     a.rounds = a.rounds.max(1);
@@ -175,12 +218,7 @@ pub async fn run(mut a: Args) -> Report {
     let members = a.members;
     let member = move |channel: u64, m: u64| 10_000 + (channel - first_channel) * members + m;
 
-    let mut latencies: Vec<Duration> = Vec::with_capacity(clicks_expected as usize);
-    let mut ack_times: Vec<Instant> = Vec::with_capacity(clicks_expected as usize);
-    let mut acks: HashMap<u64, u32> = HashMap::new();
-    let mut wrong_acks = 0u64;
-    // Per (question message, member): how many clicks were locked in (must be exactly 1).
-    let mut locked: HashMap<(u64, u64), u32> = HashMap::new();
+    let mut tally = Acks::default();
     // Accepted REST calls per question message (its post and every edit of it).
     let mut per_question: HashMap<u64, u64> = HashMap::new();
     let mut other_channel_calls = 0u64;
@@ -189,7 +227,6 @@ pub async fn run(mut a: Args) -> Report {
     let mut started_ok = 0u64;
     let mut first_click: Option<Instant> = None;
     let started = Instant::now();
-    let mut last_ack = started;
     let budget = Duration::from_secs(a.questions * (a.seconds + 5) + 120);
     let mut timed_out = false;
     let mut start_ids = HashMap::new();
@@ -281,55 +318,20 @@ pub async fn run(mut a: Args) -> Report {
                     started_ok += 1;
                     continue;
                 }
-                *acks.entry(id).or_default() += 1;
-                let Some((at, key)) = sent.lock().unwrap().get(&id).copied() else {
-                    continue;
-                };
-                latencies.push(call.at.saturating_duration_since(at));
-                ack_times.push(call.at);
-                last_ack = last_ack.max(call.at);
-                // A double click's two events may be handled in either order (Discord gives no
-                // order either): one of them locks in, the other is refused (already answered;
-                // or, if everyone had answered, the question or quiz is already over).
-                let content = call.body["data"]["content"].as_str().unwrap_or("");
-                if content.starts_with("Locked in") {
-                    *locked.entry(key).or_default() += 1;
-                } else if ![
-                    text::ALREADY_ANSWERED,
-                    text::QUESTION_CLOSED,
-                    text::QUIZ_ENDED,
-                ]
-                .contains(&content)
-                {
-                    if wrong_acks < 5 {
-                        eprintln!("unexpected reply: {content}");
-                    }
-                    wrong_acks += 1;
-                }
+                tally.record(id, &call, &sent);
             }
         }
         // The last questions reveal as soon as everyone answered: late second clicks may still
         // be on their way. Wait (briefly) until every click is acknowledged.
         let grace = tokio::time::Instant::now() + Duration::from_secs(10);
         let round_clicks = clicks_expected / a.rounds * (rss_after_round.len() as u64 + 1);
-        while !timed_out && (acks.len() as u64) < round_clicks {
+        while !timed_out && (tally.per_click.len() as u64) < round_clicks {
             let call = tokio::select! {
                 c = calls.recv() => match c { Some(c) => c, None => break },
                 _ = tokio::time::sleep_until(grace) => break,
             };
-            let Some(id) = interaction_of(&call.path) else {
-                continue;
-            };
-            *acks.entry(id).or_default() += 1;
-            let Some((at, key)) = sent.lock().unwrap().get(&id).copied() else {
-                continue;
-            };
-            latencies.push(call.at.saturating_duration_since(at));
-            ack_times.push(call.at);
-            last_ack = last_ack.max(call.at);
-            let content = call.body["data"]["content"].as_str().unwrap_or("");
-            if content.starts_with("Locked in") {
-                *locked.entry(key).or_default() += 1;
+            if let Some(id) = interaction_of(&call.path) {
+                tally.record(id, &call, &sent);
             }
         }
         rss_after_round.push(memory(pid).0);
@@ -355,6 +357,14 @@ pub async fn run(mut a: Args) -> Report {
     drop(bot);
 
     let clicks_sent = sent.lock().unwrap().len() as u64;
+    let Acks {
+        per_click: acks,
+        mut latencies,
+        times: mut ack_times,
+        locked,
+        wrong: wrong_acks,
+    } = tally;
+    let last_ack = ack_times.iter().copied().max().unwrap_or(started);
     let acked_once = acks.values().filter(|n| **n == 1).count() as u64;
     let acked_twice = acks.values().filter(|n| **n > 1).count() as u64;
     latencies.sort();
