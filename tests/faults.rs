@@ -31,22 +31,7 @@ async fn saved(url: &str) -> (i64, String) {
 async fn kill_9_mid_quiz_keeps_every_revealed_answer(store_url: String, dir: tempfile::TempDir) {
     let fake = FakeDiscord::start().await;
     let mut bot = Bot::start_with(&fake, dir, &store_url, "auto").await;
-    let start = fake.id();
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        command(
-            start,
-            51,
-            "hal",
-            "quiz",
-            json!([{"name": "start", "type": 1, "options": [
-                {"name": "questions", "type": 4, "value": 5},
-                {"name": "seconds", "type": 4, "value": 5}
-            ]}]),
-            0,
-        ),
-    );
-    callback(&fake, start).await;
+    start_quiz(&fake, (51, "hal"), 5, 5).await;
     for q in 0..3 {
         let (msg, buttons) = question_message(&fake, q).await;
         let clickers: &[(u64, &str)] = if q < 2 {
@@ -207,23 +192,8 @@ async fn gateway_drops_mid_quiz_and_every_answer_counts() {
     let fake = FakeDiscord::start().await;
     let bot = Bot::start(&fake).await;
     let url = bot.store_url.clone();
-    let start = fake.id();
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        command(
-            start,
-            91,
-            "lee",
-            "quiz",
-            json!([{"name": "start", "type": 1, "options": [
-                {"name": "questions", "type": 4, "value": 4},
-                // Long enough for a re-identify (serenity waits a few seconds) within a question.
-                {"name": "seconds", "type": 4, "value": 30}
-            ]}]),
-            0,
-        ),
-    );
-    callback(&fake, start).await;
+    // 30 s questions: long enough for a re-identify (serenity waits a few seconds).
+    start_quiz(&fake, (91, "lee"), 4, 30).await;
     for q in 0..4 {
         let (msg, buttons) = question_message(&fake, q).await;
         match q {
@@ -258,26 +228,6 @@ async fn gateway_drops_mid_quiz_and_every_answer_counts() {
     podium(&fake).await;
     let (answers, status) = saved(&url).await;
     assert_eq!((answers, status.as_str()), (8, "completed"));
-}
-
-/// Starts a quiz of `questions` × 5 s in the default channel, started by member 61.
-async fn start_quiz(fake: &FakeDiscord, questions: u64) -> Call {
-    let start = fake.id();
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        command(
-            start,
-            61,
-            "nia",
-            "quiz",
-            json!([{"name": "start", "type": 1, "options": [
-                {"name": "questions", "type": 4, "value": questions},
-                {"name": "seconds", "type": 4, "value": 5}
-            ]}]),
-            0,
-        ),
-    );
-    callback(fake, start).await
 }
 
 /// Members 61 and 62 answer question `index`; returns its message id and the buttons.
@@ -315,7 +265,7 @@ async fn rest_500_and_429_are_retried_and_the_quiz_completes() {
     let url = bot.store_url.clone();
     fake.fail_next(question_post("Question 1/"), 500, None, 2);
     fake.fail_next(reveal_edit, 429, Some(0.8), 1);
-    start_quiz(&fake, 2).await;
+    start_quiz(&fake, (61, "nia"), 2, 5).await;
     let (first, _) = both_answer(&fake, 0).await;
     reveal_of(&fake, first).await;
     fake.fail_next(reveal_edit, 502, None, 1);
@@ -379,7 +329,7 @@ async fn discord_staying_down_fails_the_game_and_keeps_what_was_revealed() {
     let bot = Bot::start(&fake).await;
     let url = bot.store_url.clone();
     fake.fail_next(question_post("Question 2/"), 503, None, usize::MAX);
-    start_quiz(&fake, 3).await;
+    start_quiz(&fake, (61, "nia"), 3, 5).await;
     let (first, buttons) = both_answer(&fake, 0).await;
     reveal_of(&fake, first).await;
     let notice = fake
@@ -406,7 +356,7 @@ async fn discord_staying_down_fails_the_game_and_keeps_what_was_revealed() {
         "This quiz has ended."
     );
     fake.heal();
-    let again = start_quiz(&fake, 1).await;
+    let again = start_quiz(&fake, (61, "nia"), 1, 5).await;
     assert!(
         again.body["data"]["content"]
             .as_str()

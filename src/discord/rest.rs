@@ -245,10 +245,11 @@ impl Rest {
         let reset_after = header_f64(headers, "x-ratelimit-reset-after");
         if let (Some(r), Some(after)) = (remaining, reset_after) {
             if r < 1.0 && after > 0.0 {
-                self.routes
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(route, Instant::now() + secs(after));
+                let now = Instant::now();
+                let mut routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
+                // Buckets of channels that never post again would otherwise stay forever.
+                routes.retain(|_, until| *until > now);
+                routes.insert(route, now + secs(after));
             }
         }
     }

@@ -116,6 +116,26 @@ pub async fn callback(fake: &FakeDiscord, id: u64) -> Call {
         .await
 }
 
+/// `/quiz start` by `user` in the default channel with `questions` questions of `seconds`
+/// seconds; returns the bot's reply (the interaction callback).
+pub async fn start_quiz(
+    fake: &FakeDiscord,
+    user: (u64, &str),
+    questions: u64,
+    seconds: u64,
+) -> Call {
+    let id = fake.id();
+    let options = serde_json::json!([{"name": "start", "type": 1, "options": [
+        {"name": "questions", "type": 4, "value": questions},
+        {"name": "seconds", "type": 4, "value": seconds}
+    ]}]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(id, user.0, user.1, "quiz", options, 0),
+    );
+    callback(fake, id).await
+}
+
 /// The podium (🏁) the bot posted at the end of a quiz, once Discord accepted it.
 pub async fn podium(fake: &FakeDiscord) -> Call {
     fake.wait_call(0, "podium", |c| {
