@@ -61,6 +61,18 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         seed: Option<u64>,
     },
+    /// Measure the matcher on a labelled question set (`tests/eval/test.tsv`): accuracy,
+    /// confidently-wrong answers and abstention per class, and the calibration table.
+    Eval {
+        /// The question set: `expected<TAB>kind<TAB>question` lines after a header.
+        file: PathBuf,
+        /// List every question answered wrongly or not at all.
+        #[arg(long)]
+        misses: bool,
+        /// The knowledge directory [default: knowledge/ or the config's knowledge.dir].
+        #[arg(long, value_name = "DIR")]
+        kb: Option<PathBuf>,
+    },
     /// Print the knowledge base's entries.
     Kb {
         /// One JSON object per line per entry.
@@ -180,6 +192,32 @@ terms: {terms:?}  services: {:?}",
             // Ctrl-C or /quit with input open): do not wait for it.
             rt.shutdown_background();
             result?;
+            Ok(true)
+        }
+        Command::Eval { file, misses, kb } => {
+            let kb = load(&kb.unwrap_or(config.knowledge.dir))?;
+            let matcher = Matcher::new(&kb);
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| CliError::Knowledge(format!("{}: {e}", file.display())))?;
+            let cases = crate::matcher::eval::parse_tsv(&text)
+                .map_err(|e| CliError::Knowledge(format!("{}: {e}", file.display())))?;
+            let report = crate::matcher::eval::evaluate(&kb, &matcher, &cases);
+            write!(out, "{report}")?;
+            if misses {
+                writeln!(out)?;
+                for m in &report.misses {
+                    writeln!(
+                        out,
+                        "[{}] want {} got {} ({}, {:.2}): {}",
+                        m.kind,
+                        m.expected.map_or("abstain", |o| o.id()),
+                        m.got.map_or("abstain", |o| o.id()),
+                        m.entry,
+                        m.confidence,
+                        m.question
+                    )?;
+                }
+            }
             Ok(true)
         }
         Command::Kb { json, dir } => {

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::kb::{KnowledgeBase, Owner, ServiceModel, Summary};
-use crate::matcher::{Answer, Verdict};
+use crate::matcher::{Answer, Framing, Party, Verdict};
 
 /// The display name of an owner.
 pub fn owner_name(owner: Owner) -> &'static str {
@@ -44,19 +44,32 @@ pub fn check_failed(dir: &str, errors: usize) -> String {
     format!("{dir}: {errors} error(s) — the knowledge base was not loaded")
 }
 
+/// How a case is selected, for people: its services' names, then its words in quotes.
+pub fn case_label(kb: &KnowledgeBase, case: &crate::kb::Case) -> String {
+    let mut parts: Vec<String> = case
+        .services
+        .iter()
+        .map(|s| service_name(kb, s).to_string())
+        .collect();
+    parts.extend(case.when.iter().take(2).map(|w| format!("\"{w}\"")));
+    parts.join(", ")
+}
+
 /// The readable answer to a question (`srm-bot ask`, the console).
 pub fn answer_text(kb: &KnowledgeBase, answer: &Answer) -> String {
     let mut out = String::new();
     match &answer.verdict {
         Verdict::Known { entry, owner, via } => {
             let e = &kb.entries()[*entry];
+            if let Some(lead) = framed_reply(answer.framing, *owner) {
+                let _ = writeln!(out, "{lead}");
+            }
             let _ = writeln!(out, "{} — {}", owner_verdict(*owner), e.question);
             let _ = writeln!(out, "\n{}", e.rationale.trim());
             if !e.cases.is_empty() {
-                let _ = writeln!(out, "\nIt depends on the service:");
+                let _ = writeln!(out, "\nIt depends:");
                 for c in &e.cases {
-                    let names: Vec<&str> = c.services.iter().map(|s| service_name(kb, s)).collect();
-                    let _ = write!(out, "  {} → {}", names.join(", "), owner_name(c.owner));
+                    let _ = write!(out, "  {} → {}", case_label(kb, c), owner_name(c.owner));
                     match &c.note {
                         Some(note) => {
                             let _ = writeln!(out, " ({note})");
@@ -83,13 +96,21 @@ pub fn answer_text(kb: &KnowledgeBase, answer: &Answer) -> String {
                 let _ = writeln!(out, "\nService: {}", names.join(", "));
             }
             if let Some(v) = via {
+                let g = &kb.entries()[*v];
                 let _ = writeln!(
                     out,
-                    "(Asked in general: {} — the answer depends on the service; this is the case you named.)",
-                    kb.entries()[*v].question
+                    "\nThe general rule ({}): {}",
+                    g.question,
+                    g.rationale.trim()
                 );
             }
-            let _ = writeln!(out, "Source: {}", e.source.trim());
+            let _ = writeln!(
+                out,
+                "Source: {} <{}> (checked {})",
+                e.source.title.trim(),
+                e.source.url,
+                e.source.checked
+            );
             let related: Vec<&str> = e
                 .related
                 .iter()
@@ -115,6 +136,72 @@ pub fn answer_text(kb: &KnowledgeBase, answer: &Answer) -> String {
         }
     }
     out
+}
+
+fn party_name(p: Party) -> &'static str {
+    match p {
+        Party::Aws => "AWS",
+        Party::Customer => "the customer",
+    }
+}
+
+fn party_of(owner: Owner) -> Option<Party> {
+    match owner {
+        Owner::Aws => Some(Party::Aws),
+        Owner::Customer => Some(Party::Customer),
+        Owner::Shared => None,
+    }
+}
+
+/// The first line of an answer to a yes/no or negated question: "No — the customer is
+/// responsible, not AWS." `None` for a plain "who…?" question.
+pub fn framed_reply(framing: Framing, owner: Owner) -> Option<String> {
+    let owner_party = party_of(owner);
+    match (framing.yes_no, owner_party) {
+        (Some(asked), Some(real)) => {
+            let holds = (asked == real) != framing.negated;
+            let word = if holds { "Yes" } else { "No" };
+            Some(if asked == real {
+                format!("{word} — {} is responsible.", capital(party_name(real)))
+            } else {
+                format!(
+                    "{word} — {} is responsible, not {}.",
+                    capital(party_name(real)),
+                    party_name(asked)
+                )
+            })
+        }
+        (Some(asked), None) => Some(format!(
+            "Partly — it is shared: {} does one part and {} the other.",
+            capital(party_name(asked)),
+            party_name(match asked {
+                Party::Aws => Party::Customer,
+                Party::Customer => Party::Aws,
+            })
+        )),
+        (None, Some(real)) if framing.negated => {
+            let other = match real {
+                Party::Aws => Party::Customer,
+                Party::Customer => Party::Aws,
+            };
+            Some(format!(
+                "Not responsible: {}. {} is.",
+                party_name(other),
+                capital(party_name(real))
+            ))
+        }
+        (None, None) if framing.negated => {
+            Some("Neither party alone: it is shared, each does its part.".into())
+        }
+        _ => None,
+    }
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// The honest answer to an off-topic question.

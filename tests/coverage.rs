@@ -184,13 +184,26 @@ fn the_control_categories_are_labelled() {
 }
 
 #[test]
-fn sources_are_readable_names_not_seed_files() {
+fn every_source_is_an_aws_page_with_a_readable_title_and_a_checked_date() {
     for e in kb().entries() {
+        let s = &e.source;
         assert!(
-            !e.source.contains(".txt") && e.source.len() > 10,
-            "{}: source {:?}",
+            !s.title.contains(".txt") && s.title.len() > 10,
+            "{}: source title {:?}",
             e.id,
-            e.source
+            s.title
+        );
+        assert!(
+            s.url.starts_with("https://") && s.url.contains("amazon"),
+            "{}: source url {:?}",
+            e.id,
+            s.url
+        );
+        assert!(
+            s.checked.len() == 10 && s.checked.as_str() >= "2026-01-01",
+            "{}: checked {:?}",
+            e.id,
+            s.checked
         );
     }
 }

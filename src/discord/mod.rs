@@ -337,7 +337,7 @@ async fn on_click(
         };
         let owner = data.brain().kb.entries()[entry].owner;
         let msg = CreateInteractionResponseMessage::new()
-            .embed(render::entry_embed(&data.brain(), entry, owner, None))
+            .embed(render::entry_embed(&data.brain(), entry, owner, None, None))
             .allowed_mentions(render::no_pings());
         c.create_response(&ctx.http, CreateInteractionResponse::Message(msg))
             .await?;

@@ -73,7 +73,13 @@ fn service_names(brain: &Brain, ids: &[String]) -> String {
 }
 
 /// The embed for a knowledge-base entry (an answer).
-pub fn entry_embed(brain: &Brain, entry: usize, owner: Owner, via: Option<usize>) -> CreateEmbed {
+pub fn entry_embed(
+    brain: &Brain,
+    entry: usize,
+    owner: Owner,
+    via: Option<usize>,
+    lead: Option<String>,
+) -> CreateEmbed {
     let e = &brain.kb.entries()[entry];
     let mut embed = CreateEmbed::new()
         .title(clip(
@@ -81,7 +87,13 @@ pub fn entry_embed(brain: &Brain, entry: usize, owner: Owner, via: Option<usize>
             256,
         ))
         .colour(colour(owner))
-        .description(clip(e.rationale.trim(), 4000));
+        .description(clip(
+            &match lead {
+                Some(lead) => format!("**{lead}**\n{}", e.rationale.trim()),
+                None => e.rationale.trim().to_string(),
+            },
+            4000,
+        ));
     if !e.cases.is_empty() {
         let cases: Vec<String> = e
             .cases
@@ -89,13 +101,13 @@ pub fn entry_embed(brain: &Brain, entry: usize, owner: Owner, via: Option<usize>
             .map(|c| {
                 format!(
                     "{} → **{}**",
-                    service_names(brain, &c.services),
+                    text::case_label(&brain.kb, c),
                     text::owner_name(c.owner)
                 )
             })
             .collect();
         embed = embed.field(
-            "It depends on the service",
+            "It depends",
             clip(&cases.join("\n"), 1024),
             false,
         );
@@ -111,15 +123,10 @@ pub fn entry_embed(brain: &Brain, entry: usize, owner: Owner, via: Option<usize>
         embed = embed.field("Service", service_names(brain, &e.services), true);
     }
     if let Some(v) = via {
+        let g = &brain.kb.entries()[v];
         embed = embed.field(
-            "Asked in general",
-            clip(
-                &format!(
-                    "{} — it depends; this is your service's case.",
-                    brain.kb.entries()[v].question
-                ),
-                1024,
-            ),
+            "The general rule",
+            clip(&format!("{} {}", g.question, g.rationale.trim()), 1024),
             false,
         );
     }
@@ -133,10 +140,26 @@ pub fn entry_embed(brain: &Brain, entry: usize, owner: Owner, via: Option<usize>
     if !related.is_empty() {
         embed = embed.field("Related questions", clip(&related.join("\n"), 1024), false);
     }
-    embed.footer(CreateEmbedFooter::new(clip(
-        &format!("Source: {}", e.source.trim()),
-        2048,
-    )))
+    embed
+        .field(
+            "Source",
+            clip(
+                &format!(
+                    "[{}]({}) · checked {}",
+                    escape_link_text(e.source.title.trim()),
+                    e.source.url,
+                    e.source.checked
+                ),
+                1024,
+            ),
+            false,
+        )
+        .url(e.source.url.clone())
+}
+
+/// Square brackets would end a markdown link's text early.
+fn escape_link_text(s: &str) -> String {
+    s.replace('[', "(").replace(']', ")")
 }
 
 /// What the bot says to a question: an embed, "did you mean" buttons, or "I don't know".
@@ -154,7 +177,13 @@ pub fn ask_button_id(entry_id: &str) -> String {
 pub fn reply(brain: &Brain, answer: &Answer) -> Reply {
     match &answer.verdict {
         Verdict::Known { entry, owner, via } => {
-            Reply::Known(Box::new(entry_embed(brain, *entry, *owner, *via)))
+            Reply::Known(Box::new(entry_embed(
+                brain,
+                *entry,
+                *owner,
+                *via,
+                text::framed_reply(answer.framing, *owner),
+            )))
         }
         Verdict::Unsure { suggestions } => {
             let buttons: Vec<CreateButton> = suggestions

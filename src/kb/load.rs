@@ -8,7 +8,9 @@ use serde::Deserialize;
 
 use super::position::NodePath;
 use super::source::{Diagnostic, LoadError, SourceFile};
-use super::{Case, ControlCategory, Entry, KnowledgeBase, Origin, Owner, Service, Vocabulary};
+use super::{
+    Case, ControlCategory, Entry, KnowledgeBase, Origin, Owner, Service, Source, Vocabulary,
+};
 
 /// Sub-directories of the knowledge directory that do not hold entry files.
 const NOT_ENTRIES: [&str; 2] = ["vocabulary", "quiz"];
@@ -38,7 +40,7 @@ struct RawEntry {
     phrasings: Vec<String>,
     #[serde(default)]
     keywords: Vec<String>,
-    source: String,
+    source: Source,
     #[serde(default)]
     related: Vec<String>,
 }
@@ -47,6 +49,12 @@ struct RawEntry {
 #[serde(deny_unknown_fields)]
 struct RawServices {
     services: Vec<serde_yaml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutside {
+    outside: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -107,6 +115,10 @@ pub fn load_dir(dir: &Path) -> Result<KnowledgeBase, LoadError> {
         }
     }
     let ids: HashSet<&str> = located.iter().map(|(e, ..)| e.id.as_str()).collect();
+    let owners: HashMap<&str, Owner> = located
+        .iter()
+        .map(|(e, ..)| (e.id.as_str(), e.owner))
+        .collect();
     for (entry, fi, at) in &located {
         for (j, r) in entry.related.iter().enumerate() {
             if !ids.contains(r.as_str()) {
@@ -123,11 +135,21 @@ pub fn load_dir(dir: &Path) -> Result<KnowledgeBase, LoadError> {
         }
         for (k, case) in entry.cases.iter().enumerate() {
             if let Some(r) = &case.entry {
-                if !ids.contains(r.as_str()) {
-                    diags.push(files[*fi].diag(
+                match owners.get(r.as_str()) {
+                    None => diags.push(files[*fi].diag(
                         &at.key("cases").index(k).key("entry"),
                         format!("case entry `{r}` does not exist"),
-                    ));
+                    )),
+                    // The case is answered by that entry: one responsibility, one owner.
+                    Some(&owner) if owner != case.owner => diags.push(files[*fi].diag(
+                        &at.key("cases").index(k).key("owner"),
+                        format!(
+                            "the case says `{}` but its entry `{r}` says `{}`",
+                            case.owner.id(),
+                            owner.id()
+                        ),
+                    )),
+                    Some(_) => {}
                 }
             }
         }
@@ -141,6 +163,52 @@ pub fn load_dir(dir: &Path) -> Result<KnowledgeBase, LoadError> {
         entries,
         vocabulary.unwrap_or_default(),
     ))
+}
+
+/// An entry's source names an AWS page by https URL and the day it was checked.
+fn check_source(source: &Source, at: &NodePath, problem: &mut impl FnMut(NodePath, String)) {
+    if source.title.trim().is_empty() {
+        problem(at.key("title"), "`title` must not be empty".into());
+    }
+    let host = source
+        .url
+        .strip_prefix("https://")
+        .and_then(|rest| rest.split(['/', '?', '#']).next())
+        .unwrap_or("");
+    let aws_host = ["amazon.com", "awsstatic.com", "amazonaws.com"]
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")));
+    if !aws_host {
+        problem(
+            at.key("url"),
+            format!(
+                "`{}` is not an https URL of an AWS page (docs.aws.amazon.com, aws.amazon.com, …)",
+                source.url
+            ),
+        );
+    }
+    if !is_iso_date(&source.checked) {
+        problem(
+            at.key("checked"),
+            format!("`{}` is not a date (YYYY-MM-DD)", source.checked),
+        );
+    }
+}
+
+/// `YYYY-MM-DD` with a plausible month and day.
+fn is_iso_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let num = |p: &str, len: usize| {
+        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok())
+    };
+    match parts.as_slice() {
+        [y, m, d] => matches!(
+            (num(y, 4), num(m, 2), num(d, 2)),
+            (Some(Some(y)), Some(Some(m)), Some(Some(d)))
+                if y >= 2000 && (1..=12).contains(&m) && (1..=31).contains(&d)
+        ),
+        _ => false,
+    }
 }
 
 /// Checks one deserialised entry's values; returns it when it is valid.
@@ -166,15 +234,12 @@ fn check_entry(
             format!("id `{}` must be non-empty snake_case (a-z, 0-9, _)", e.id),
         );
     }
-    for (name, value) in [
-        ("question", &e.question),
-        ("rationale", &e.rationale),
-        ("source", &e.source),
-    ] {
+    for (name, value) in [("question", &e.question), ("rationale", &e.rationale)] {
         if value.trim().is_empty() {
             problem(at.key(name), format!("`{name}` must not be empty"));
         }
     }
+    check_source(&e.source, &at.key("source"), &mut problem);
     let topic = e.topic.as_deref().or(file_topic).map(str::to_string);
     match &topic {
         None => problem(
@@ -222,18 +287,20 @@ fn check_entry(
                 );
             }
         }
-        if !e.cases.is_empty() && !e.services.is_empty() {
-            problem(
-                at.key("services"),
-                "an entry with `cases` answers \"it depends\": it must not list services (its cases name them)".into(),
-            );
-        }
         for (k, case) in e.cases.iter().enumerate() {
-            if case.services.is_empty() {
+            if case.services.is_empty() && case.when.is_empty() {
                 problem(
-                    at.key("cases").index(k).key("services"),
-                    "a case needs at least one service".into(),
+                    at.key("cases").index(k),
+                    "a case needs `services` or `when` (the words that select it)".into(),
                 );
+            }
+            for (j, w) in case.when.iter().enumerate() {
+                if w.trim().is_empty() {
+                    problem(
+                        at.key("cases").index(k).key("when").index(j),
+                        "empty `when` phrase".into(),
+                    );
+                }
             }
             for (j, s) in case.services.iter().enumerate() {
                 if !known.contains(s.as_str()) {
@@ -289,6 +356,25 @@ fn load_vocabulary(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vocabulary
             }
         }
     }
+    let ids: HashSet<&str> = services.iter().map(|s| s.id.as_str()).collect();
+    let unknown_parents: Vec<(usize, String)> = services
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            s.parent
+                .as_deref()
+                .filter(|p| !ids.contains(p) || *p == s.id)
+                .map(|p| (i, p.to_string()))
+        })
+        .collect();
+    if !unknown_parents.is_empty() {
+        if let Some(file) = SourceFile::read(&dir.join("vocabulary/services.yaml"), diags) {
+            for (i, p) in unknown_parents {
+                let at = NodePath::root().key("services").index(i).key("parent");
+                diags.push(file.diag(&at, format!("parent service `{p}` does not exist")));
+            }
+        }
+    }
     let mut synonyms = Vec::new();
     if let Some(file) = SourceFile::read(&dir.join("vocabulary/synonyms.yaml"), diags) {
         if let Some(raw) = file.top::<RawSynonyms>(diags) {
@@ -303,7 +389,28 @@ fn load_vocabulary(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vocabulary
             }
         }
     }
-    (diags.len() == before).then_some(Vocabulary { services, synonyms })
+    let mut outside = Vec::new();
+    let outside_path = dir.join("vocabulary/outside.yaml");
+    if outside_path.exists() {
+        if let Some(file) = SourceFile::read(&outside_path, diags) {
+            if let Some(raw) = file.top::<RawOutside>(diags) {
+                for (i, phrase) in raw.outside.into_iter().enumerate() {
+                    if phrase.trim().is_empty() {
+                        diags.push(file.diag(
+                            &NodePath::root().key("outside").index(i),
+                            "empty phrase".into(),
+                        ));
+                    }
+                    outside.push(phrase);
+                }
+            }
+        }
+    }
+    (diags.len() == before).then_some(Vocabulary {
+        services,
+        synonyms,
+        outside,
+    })
 }
 
 /// Every entry file under `dir`, sorted, skipping the vocabulary and the quiz bank.

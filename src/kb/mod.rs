@@ -72,6 +72,10 @@ pub struct Service {
     pub model: ServiceModel,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// A variant names its family (`rds_custom_oracle` → `rds_custom`): entries of the
+    /// family apply to the variant, never the reverse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
 }
 
 /// The services and the synonym groups the matcher uses.
@@ -80,6 +84,9 @@ pub struct Vocabulary {
     pub services: Vec<Service>,
     /// Each group's first word is its canonical form.
     pub synonyms: Vec<Vec<String>>,
+    /// Phrases that put a question outside AWS ("Azure", "on-premises", "my laptop"):
+    /// with no AWS word beside them, the matcher does not answer.
+    pub outside: Vec<String>,
 }
 
 impl Vocabulary {
@@ -88,16 +95,33 @@ impl Vocabulary {
     }
 }
 
-/// One case of an entry whose owner depends on the service.
+/// One case of an "it depends" entry: selected by the services a question names, by
+/// words in the question (`when`: "of the cloud", "my staff", "managed node group"), or
+/// both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub when: Vec<String>,
     pub owner: Owner,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// The AWS page an entry was checked against, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Human-readable: guide and section.
+    pub title: String,
+    /// The AWS page (https, on an amazon.com or awsstatic.com host).
+    pub url: String,
+    /// The day the entry was checked against the page, `YYYY-MM-DD`.
+    pub checked: String,
 }
 
 /// Where an entry was defined.
@@ -123,7 +147,7 @@ pub struct Entry {
     pub question: String,
     pub phrasings: Vec<String>,
     pub rationale: String,
-    pub source: String,
+    pub source: Source,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

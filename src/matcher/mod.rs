@@ -9,6 +9,7 @@
 //! services then boost entries about them and demote entries about other services, and an
 //! "it depends" entry is routed to the case for the named service.
 
+pub mod eval;
 mod fuzzy;
 pub mod normalize;
 
@@ -16,6 +17,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::kb::{Entry, KnowledgeBase, Owner};
 use normalize::{Normalized, Normalizer};
+pub use normalize::{Framing, Party};
 
 /// At or above this confidence the matcher answers. Chosen on the development set
 /// (`tests/matcher_eval.rs` prints the trade-off for nearby values).
@@ -53,6 +55,8 @@ pub struct Answer {
     pub runners_up: Vec<usize>,
     /// The best entry and its owner whatever the verdict (for calibration).
     pub candidate: Option<(usize, Owner)>,
+    /// How the question was put (yes/no about a party, negated).
+    pub framing: Framing,
 }
 
 impl Answer {
@@ -73,11 +77,22 @@ struct Doc {
 
 struct EntryInfo {
     owner: Owner,
-    /// The services the entry is about: declared, or named in how it is asked. Empty for
-    /// general entries and for "it depends" entries (their cases carry the services).
+    /// The services the entry is about: declared, or (for entries that declare none and
+    /// have no cases) named in how it is asked.
     services: Vec<String>,
-    /// (services, owner, entry index to answer with)
-    cases: Vec<(Vec<String>, Owner, Option<usize>)>,
+    cases: Vec<CaseInfo>,
+    /// The "it depends" entry one of whose cases this entry answers: its general rule.
+    general: Option<usize>,
+}
+
+/// One addressable case of an "it depends" entry.
+struct CaseInfo {
+    services: Vec<String>,
+    /// Phrases (as tokens) that select the case.
+    when: Vec<Vec<String>>,
+    owner: Owner,
+    /// The entry that answers the case.
+    target: Option<usize>,
 }
 
 /// A search index over a knowledge base.
@@ -89,6 +104,8 @@ pub struct Matcher {
     postings: Vec<Vec<u32>>,
     docs: Vec<Doc>,
     entries: Vec<EntryInfo>,
+    /// Service variant → its family (`rds_custom_oracle` → `rds_custom`).
+    parents: HashMap<String, String>,
     unknown_idf: f32,
 }
 
@@ -152,6 +169,12 @@ const VAGUE: f32 = 0.75;
 /// Confidence kept for a how-to or fact question ("how do I create a bucket?").
 const HOW_TO: f32 = 0.75;
 
+/// Confidence kept when a question is about somewhere else than AWS ("in Azure").
+const OUTSIDE: f32 = 0.3;
+
+/// How much a long text's scenario words weigh beside the words of its question.
+const SCENARIO: f32 = 0.4;
+
 /// Multipliers for entries when the question names services.
 const SAME_SERVICE: f32 = 1.15;
 const OTHER_SERVICE: f32 = 0.6;
@@ -198,15 +221,14 @@ impl Matcher {
         let mut entry_services: Vec<Vec<String>> = Vec::new();
         let mut scale: Vec<f32> = Vec::new();
         for (ei, (entry, texts)) in kb.entries().iter().zip(&raw).enumerate() {
-            let mut services = if entry.cases.is_empty() {
-                entry.services.clone()
-            } else {
-                Vec::new()
-            };
+            // Declared services are the truth; only an entry that declares none (and is
+            // not "it depends") is taken to be about the services its phrasings name.
+            let infer = entry.services.is_empty() && entry.cases.is_empty();
+            let mut services = entry.services.clone();
             let mut seen_in_entry: Vec<u32> = Vec::new();
             for (text, weight) in texts {
                 let n = normalizer.normalize(text, false);
-                if entry.cases.is_empty() && *weight != CONTEXT_WEIGHT {
+                if infer && *weight != CONTEXT_WEIGHT {
                     for s in n.services {
                         if !services.contains(&s) {
                             services.push(s);
@@ -261,7 +283,7 @@ impl Matcher {
         for list in &mut postings {
             list.sort_by(|&a, &b| docs[a as usize].norm.total_cmp(&docs[b as usize].norm));
         }
-        let entries = kb
+        let mut entries: Vec<EntryInfo> = kb
             .entries()
             .iter()
             .zip(entry_services)
@@ -271,12 +293,29 @@ impl Matcher {
                 cases: e
                     .cases
                     .iter()
-                    .map(|c| {
-                        let target = c.entry.as_deref().and_then(|id| index_of.get(id).copied());
-                        (c.services.clone(), c.owner, target)
+                    .map(|c| CaseInfo {
+                        services: c.services.clone(),
+                        when: c.when.iter().map(|w| normalizer.tokens(w)).collect(),
+                        owner: c.owner,
+                        target: c.entry.as_deref().and_then(|id| index_of.get(id).copied()),
                     })
                     .collect(),
+                general: None,
             })
+            .collect();
+        for g in 0..entries.len() {
+            let targets: Vec<usize> = entries[g].cases.iter().filter_map(|c| c.target).collect();
+            for t in targets {
+                if t != g && entries[t].general.is_none() {
+                    entries[t].general = Some(g);
+                }
+            }
+        }
+        let parents = kb
+            .vocabulary()
+            .services
+            .iter()
+            .filter_map(|s| Some((s.id.clone(), s.parent.clone()?)))
             .collect();
         Matcher {
             normalizer,
@@ -285,6 +324,7 @@ impl Matcher {
             postings,
             docs,
             entries,
+            parents,
             unknown_idf: (1.0 + n).ln(),
         }
     }
@@ -298,26 +338,33 @@ impl Matcher {
     pub fn rank(&self, question: &str) -> (Normalized, Vec<(usize, f32)>) {
         let q = self.normalize(question);
         // Distinct query terms, with the best quality seen.
-        let mut qterms: Vec<(Option<u32>, f32)> = Vec::new();
+        // (term, quality, weight): a long text's scenario weighs less than its question.
+        let mut qterms: Vec<(Option<u32>, f32, f32)> = Vec::new();
         let mut seen: HashMap<&str, usize> = HashMap::default();
         let service_only = q.terms.iter().all(|t| t.service || t.unknown);
+        let focused = q.terms.iter().filter(|t| t.focus && !t.framing).count() >= 2
+            && q.terms.iter().any(|t| !t.focus);
         for t in &q.terms {
             let id = if t.unknown {
                 None
             } else {
                 self.terms.get(&t.text).copied()
             };
+            let weight = if focused && !t.focus { SCENARIO } else { 1.0 };
             match seen.get(t.text.as_str()) {
-                Some(&i) => qterms[i].1 = qterms[i].1.max(t.quality),
+                Some(&i) => {
+                    qterms[i].1 = qterms[i].1.max(t.quality);
+                    qterms[i].2 = qterms[i].2.max(weight);
+                }
                 None => {
                     seen.insert(&t.text, qterms.len());
-                    qterms.push((id, t.quality));
+                    qterms.push((id, t.quality, weight));
                 }
             }
         }
         let q_norm: f32 = qterms
             .iter()
-            .map(|(id, _)| id.map_or(self.unknown_idf, |t| self.idf[t as usize]))
+            .map(|(id, _, w)| w * id.map_or(self.unknown_idf, |t| self.idf[t as usize]))
             .sum();
         if q_norm == 0.0 {
             return (q, Vec::new());
@@ -325,6 +372,7 @@ impl Matcher {
         // A long input describes a scenario: what matters is that an entry's document is
         // in it, not that the document explains all of it.
         let long = qterms.len() >= 10;
+        let asked = self.with_families(&q.services);
         let mut ranked = SCRATCH.with(|cell| {
             let mut sc = cell.borrow_mut();
             sc.fit(self.docs.len(), self.entries.len());
@@ -334,9 +382,9 @@ impl Matcher {
                 best,
                 entries,
             } = &mut *sc;
-            for &(id, quality) in &qterms {
+            for &(id, quality, weight) in &qterms {
                 let Some(t) = id else { continue };
-                let w = self.idf[t as usize] * quality;
+                let w = self.idf[t as usize] * quality * weight;
                 // Postings are sorted shortest document first (the best possible match
                 // for this term), so a cut keeps the documents that matter most.
                 for &d in self.postings[t as usize].iter().take(MAX_POSTINGS) {
@@ -371,7 +419,7 @@ impl Matcher {
                 .drain(..)
                 .map(|e| {
                     let s = std::mem::take(&mut best[e as usize]);
-                    (e as usize, s * self.service_factor(e as usize, &q.services))
+                    (e as usize, s * self.service_factor(e as usize, &asked))
                 })
                 .collect();
             ranked
@@ -392,6 +440,22 @@ impl Matcher {
         (q, ranked)
     }
 
+    /// The services asked about and the families they belong to: a question about RDS
+    /// Custom for Oracle is also about RDS Custom (never the reverse).
+    fn with_families(&self, services: &[String]) -> Vec<String> {
+        let mut out = services.to_vec();
+        for s in services {
+            let mut at = s;
+            while let Some(p) = self.parents.get(at) {
+                if !out.contains(p) {
+                    out.push(p.clone());
+                }
+                at = p;
+            }
+        }
+        out
+    }
+
     fn service_factor(&self, entry: usize, asked: &[String]) -> f32 {
         let info = &self.entries[entry];
         if asked.is_empty() {
@@ -402,9 +466,17 @@ impl Matcher {
             };
         }
         let hit = |svcs: &[String]| svcs.iter().any(|s| asked.contains(s));
-        if hit(&info.services) || info.cases.iter().any(|(s, ..)| hit(s)) {
+        if hit(&info.services) || info.cases.iter().any(|c| hit(&c.services)) {
             SAME_SERVICE
         } else if info.services.is_empty() {
+            1.0
+        } else if info
+            .services
+            .iter()
+            .any(|s| self.parents.get(s).is_some_and(|p| asked.contains(p)))
+        {
+            // A variant of the family asked about ("RDS Custom" asked, an entry about
+            // RDS Custom for Oracle): neither boosted nor pushed away.
             1.0
         } else {
             OTHER_SERVICE
@@ -421,9 +493,11 @@ impl Matcher {
                 services: q.services,
                 runners_up: Vec::new(),
                 candidate: None,
+                framing: q.framing,
             };
         };
-        let (entry, owner, via) = self.route(top, &q.services);
+        let asked = self.with_families(&q.services);
+        let (entry, owner, via) = self.route(top, &q, &asked);
         // Close runner-up with another owner: less sure.
         let mut confidence = top_score.min(1.0);
         // Several entries matched equally well: the question is too vague to pick one.
@@ -439,6 +513,9 @@ impl Matcher {
         if ties >= 3 || content_terms <= 1 {
             confidence *= VAGUE;
         }
+        if q.outside {
+            confidence *= OUTSIDE;
+        }
         if q.how_to {
             confidence *= HOW_TO;
         } else if !q.cue {
@@ -447,7 +524,7 @@ impl Matcher {
         if let Some(&(_, s2)) = ranked
             .iter()
             .skip(1)
-            .find(|(e, _)| self.route(*e, &q.services).1 != owner)
+            .find(|(e, _)| self.route(*e, &q, &asked).1 != owner)
         {
             let margin = top_score - s2;
             if margin < 0.05 {
@@ -475,21 +552,45 @@ impl Matcher {
             services: q.services,
             runners_up,
             candidate: Some((entry, owner)),
+            framing: q.framing,
         }
     }
 
-    /// Follows an "it depends" entry to the case for the services asked about.
-    fn route(&self, entry: usize, asked: &[String]) -> (usize, Owner, Option<usize>) {
+    /// Follows an "it depends" entry to the case the question selects: by its words
+    /// (`when`) and by the services asked about; the most specific case wins. An entry
+    /// that answers a case of a general entry names that entry as its context (`via`).
+    fn route(&self, entry: usize, q: &Normalized, asked: &[String]) -> (usize, Owner, Option<usize>) {
         let info = &self.entries[entry];
-        for (svcs, owner, target) in &info.cases {
-            if svcs.iter().any(|s| asked.contains(s)) {
-                return match target {
-                    Some(t) => (*t, *owner, Some(entry)),
-                    None => (entry, *owner, None),
-                };
+        let mut best: Option<(usize, &CaseInfo)> = None;
+        for case in &info.cases {
+            let by_service = case.services.iter().any(|s| asked.contains(s));
+            let words = case
+                .when
+                .iter()
+                .filter(|w| q.contains_phrase(w))
+                .map(Vec::len)
+                .max();
+            let selected = match (case.services.is_empty(), case.when.is_empty()) {
+                (false, true) => by_service,
+                (true, false) => words.is_some(),
+                _ => by_service && words.is_some(),
+            };
+            if !selected {
+                continue;
+            }
+            // Both kinds of selector beat one; longer phrases beat shorter ones.
+            let specificity = 10 * usize::from(by_service) + words.unwrap_or(0);
+            if best.is_none_or(|(b, _)| specificity > b) {
+                best = Some((specificity, case));
             }
         }
-        (entry, info.owner, None)
+        match best {
+            Some((_, case)) => match case.target {
+                Some(t) => (t, case.owner, Some(entry)),
+                None => (entry, case.owner, None),
+            },
+            None => (entry, info.owner, info.general),
+        }
     }
 }
 

@@ -197,6 +197,11 @@ const STOPWORDS: &[&str] = &[
     "set",
 ];
 
+/// A text of this many words or more may hold a scenario before its question.
+const LONG_TEXT: usize = 18;
+/// A sentence longer than this that asks is read from its first asking word.
+const LONG_SENTENCE: usize = 14;
+
 /// Words that only frame the question ("under the shared responsibility model, is it
 /// AWS's job or mine?"). They weigh little, but still break ties ("Amazon's staff").
 const FRAMING: &[&str] = &["aws", "customer", "responsible", "srm"];
@@ -317,6 +322,26 @@ pub struct Term {
     /// The term is (part of) a service's name ("EC2", "Amazon S3"), not a descriptive
     /// alias ("bucket").
     pub service: bool,
+    /// The term is in the part of a long text that asks ("…; who patches the engine?"),
+    /// not in the scenario before it. Every term of a short text is in focus.
+    pub focus: bool,
+}
+
+/// Which party a question asks about, when it names one ("Is AWS responsible…?").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    Aws,
+    Customer,
+}
+
+/// How a question is put, beyond its topic: a yes/no question about one party ("Does
+/// AWS patch…?", "Do I have to…?"), and whether it asks who is *not* responsible.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Framing {
+    /// A yes/no question (or a claim ending in "right?") about this party.
+    pub yes_no: Option<Party>,
+    /// The question or claim is negated: "is NOT responsible", "AWS doesn't …, right?".
+    pub negated: bool,
 }
 
 /// A normalised text: its terms and the services it names.
@@ -328,6 +353,25 @@ pub struct Normalized {
     pub cue: bool,
     /// The text is a how-to or fact question with no word that asks whose job it is.
     pub how_to: bool,
+    /// Every token in order, stopwords included, synonyms folded: what case phrases
+    /// (`when: [of the cloud]`) are looked for in.
+    pub tokens: Vec<String>,
+    /// How the question is put (yes/no, negated).
+    pub framing: Framing,
+    /// The text is about somewhere else than AWS ("in Azure", "our on-premises
+    /// servers") and names neither AWS nor an AWS service.
+    pub outside: bool,
+}
+
+impl Normalized {
+    /// Whether `phrase` (tokens as `Normalizer::tokens` gives them) occurs in the text.
+    pub fn contains_phrase(&self, phrase: &[String]) -> bool {
+        !phrase.is_empty()
+            && self
+                .tokens
+                .windows(phrase.len())
+                .any(|w| w.iter().zip(phrase).all(|(a, b)| a == b))
+    }
 }
 
 /// The normaliser, built once from the vocabulary and every word of the knowledge base.
@@ -343,6 +387,8 @@ pub struct Normalizer {
     stop: HashSet<String>,
     framing: HashSet<String>,
     known: FuzzyWords,
+    /// Phrases (as stems) that put a text outside AWS.
+    outside: Vec<Vec<String>>,
     /// Stems of known words: a word whose stem is known is not a typo ("rout" = route).
     known_stems: HashSet<String>,
     /// Known words and their stems, so that most words are not stemmed again per query.
@@ -392,6 +438,7 @@ impl Normalizer {
             stop: HashSet::default(),
             framing: HashSet::default(),
             known: FuzzyWords::default(),
+            outside: Vec::new(),
             known_stems: HashSet::default(),
             stems: HashMap::default(),
         };
@@ -430,6 +477,12 @@ impl Normalizer {
         for w in STOPWORDS {
             n.stop.insert(n.stem(w));
         }
+        n.outside = vocab
+            .outside
+            .iter()
+            .map(|p| Self::words(p).iter().map(|w| n.stem(w)).collect::<Vec<_>>())
+            .filter(|p: &Vec<String>| !p.is_empty())
+            .collect();
         for w in FRAMING {
             let canon = n.key(w).replace(' ', "_");
             n.framing.insert(canon);
@@ -468,14 +521,51 @@ impl Normalizer {
 
     /// Lower-cased words of `text`, not yet stemmed.
     fn words(text: &str) -> Vec<String> {
-        let lower = text.to_lowercase();
-        lower
-            .split(|c: char| !c.is_alphanumeric())
-            // Bare numbers carry no topic ("what's 2+2"); "s3" and "ec2" are kept.
-            .filter(|w| !w.is_empty() && w.len() <= 60 && !w.chars().all(|c| c.is_ascii_digit()))
-            .take(MAX_TOKENS)
-            .map(str::to_string)
+        Self::words_in_sentences(text)
+            .into_iter()
+            .map(|(w, _)| w)
             .collect()
+    }
+
+    /// Lower-cased words of `text`, each with the number of the sentence it is in (a
+    /// sentence ends at `.`, `?`, `!`, `;`, `:` or a line break).
+    fn words_in_sentences(text: &str) -> Vec<(String, usize)> {
+        let lower = text.to_lowercase();
+        let mut out = Vec::new();
+        let mut sentence = 0;
+        let mut word = String::new();
+        let flush = |word: &mut String, sentence: usize, out: &mut Vec<(String, usize)>| {
+            // Bare numbers carry no topic ("what's 2+2"); "s3" and "ec2" are kept.
+            if !word.is_empty()
+                && word.len() <= 60
+                && !word.chars().all(|c| c.is_ascii_digit())
+                && out.len() < MAX_TOKENS
+            {
+                out.push((std::mem::take(word), sentence));
+            }
+            word.clear();
+        };
+        let mut chars = lower.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c.is_alphanumeric() {
+                word.push(c);
+                continue;
+            }
+            flush(&mut word, sentence, &mut out);
+            // "2.5" or "e.g." do not end a sentence: only an ender followed by a space.
+            let ends = matches!(c, '?' | '!' | ';' | '\n')
+                || (matches!(c, '.' | ':') && chars.peek().is_none_or(|n| n.is_whitespace()));
+            if ends && out.last().is_some_and(|(_, s)| *s == sentence) {
+                sentence += 1;
+            }
+        }
+        flush(&mut word, sentence, &mut out);
+        out
+    }
+
+    /// A phrase as the tokens of `Normalized::tokens` (stopwords kept, synonyms folded).
+    pub fn tokens(&self, phrase: &str) -> Vec<String> {
+        self.normalize(phrase, false).tokens
     }
 
     /// A phrase's lookup key: its stemmed words joined by spaces.
@@ -493,7 +583,9 @@ impl Normalizer {
         let mut words: Vec<(String, f32, bool)> = Vec::new();
         // The word as written, for each entry of `words`.
         let mut raw: Vec<String> = Vec::new();
-        for w in Self::words(text) {
+        // The sentence of each entry of `words`.
+        let mut sentence_of: Vec<usize> = Vec::new();
+        for (w, sentence) in Self::words_in_sentences(text) {
             let stem = match self.stems.get(&w) {
                 Some(st) => st.clone(),
                 None => self.stem(&w),
@@ -522,13 +614,18 @@ impl Normalizer {
                     }
                 }
             }
+            while sentence_of.len() < raw.len() {
+                sentence_of.push(sentence);
+            }
         }
+        let focus_from = Self::focus_start(&raw, &sentence_of);
         let mut out = Normalized::default();
         // Services are detected on the words as written (longest name first); the words
         // stay, so "EBS snapshots" still says "snapshot".
         let mut key = String::new();
         let mut in_service = vec![false; words.len()];
         let mut negated: Vec<String> = Vec::new();
+        let mut in_focus: Vec<String> = Vec::new();
         let mut i = 0;
         while i < words.len() {
             let found = longest(&self.services, self.max_service, &words, i, &mut key);
@@ -538,8 +635,13 @@ impl Normalizer {
                         out.services.push(id.clone());
                     }
                     in_service[i..i + len].fill(*is_name);
-                    if Self::after_not_this(&raw, i) && !negated.contains(id) {
+                    if (Self::after_not_this(&raw, i) || Self::moved_away_from(&raw, i))
+                        && !negated.contains(id)
+                    {
                         negated.push(id.clone());
+                    }
+                    if i >= focus_from && !in_focus.contains(id) {
+                        in_focus.push(id.clone());
                     }
                     i += len;
                 }
@@ -549,12 +651,18 @@ impl Normalizer {
         let detected_total = out.services.len();
         out.services
             .retain(|id| !negated.contains(id) || negated.len() == detected_total);
+        // A long text's asking part decides which service it is about ("…runs EC2, S3
+        // and RDS. Who patches the RDS engine?").
+        if focus_from > 0 && in_focus.iter().any(|id| out.services.contains(id)) {
+            out.services.retain(|id| in_focus.contains(id));
+        }
         let mut i = 0;
         while i < words.len() {
             let (len, text) = longest(&self.phrases, self.max_phrase, &words, i, &mut key)
                 .map(|(len, t)| (len, t.clone()))
                 .unwrap_or_else(|| (1, words[i].0.clone()));
             let span = &words[i..i + len];
+            out.tokens.push(text.clone());
             if !self.stop.contains(&text) {
                 out.terms.push(Term {
                     text,
@@ -562,6 +670,7 @@ impl Normalizer {
                     unknown: len == 1 && span[0].2,
                     framing: false,
                     service: in_service[i..i + len].iter().all(|&b| b),
+                    focus: i >= focus_from,
                 });
             }
             i += len;
@@ -576,7 +685,68 @@ impl Normalizer {
                 raw.windows(pat.len())
                     .any(|win| win.iter().zip(pat.iter()).all(|(a, b)| a == b))
             });
+        out.framing = framing(&raw);
+        let stems: Vec<&str> = words.iter().map(|w| w.0.as_str()).collect();
+        let elsewhere = self.outside.iter().any(|p| {
+            stems
+                .windows(p.len())
+                .any(|w| w.iter().zip(p).all(|(a, b)| a == b))
+        });
+        let names_aws = in_service.iter().any(|&b| b)
+            || raw.iter().enumerate().any(|(i, w)| {
+                matches!(w.as_str(), "aws" | "amazon" | "amazons")
+                    && (i == 0 || raw[i - 1] != "non")
+            });
+        out.outside = elsewhere && !names_aws;
         out
+    }
+
+    /// Where the asking part of a long text starts (0 for a short text): the last
+    /// sentence that asks ("who", "which party", "responsible"), and within a long such
+    /// sentence, its first asking word.
+    fn focus_start(raw: &[String], sentence_of: &[usize]) -> usize {
+        if raw.len() < LONG_TEXT {
+            return 0;
+        }
+        let asks = |j: usize| {
+            let w = raw[j].as_str();
+            matches!(w, "who" | "whose" | "whom" | "responsible" | "responsibility")
+                || (w == "which"
+                    && raw
+                        .get(j + 1)
+                        .is_some_and(|n| matches!(n.as_str(), "party" | "parties" | "entity")))
+        };
+        let Some(last) = (0..raw.len()).rev().find(|&j| asks(j)) else {
+            return 0;
+        };
+        let sentence = sentence_of[last];
+        let start = sentence_of.iter().position(|&s| s == sentence).unwrap_or(0);
+        let first_ask = (start..raw.len()).find(|&j| asks(j)).unwrap_or(start);
+        let from = if last + 1 - start > LONG_SENTENCE {
+            first_ask
+        } else {
+            start
+        };
+        // Too little left to ask about anything: the whole text is the question.
+        if raw.len() - from < 3 {
+            0
+        } else {
+            from
+        }
+    }
+
+    /// Whether the word at `i` is a service moved away from: "migrated its database from
+    /// a self-managed EC2 instance to RDS" (a moving verb, then "from" just before).
+    fn moved_away_from(raw: &[String], i: usize) -> bool {
+        let Some(from) = (i.saturating_sub(5)..i).rev().find(|&j| raw[j] == "from") else {
+            return false;
+        };
+        !raw[from + 1..i].iter().any(|w| w == "to")
+            && raw[from.saturating_sub(8)..from].iter().any(|w| {
+                ["migrat", "mov", "switch", "transition", "replatform", "lift"]
+                    .iter()
+                    .any(|p| w.starts_with(p))
+            })
     }
 
     /// Whether the word at `i` follows "instead of", "rather than", "moved from"… within
@@ -602,6 +772,53 @@ impl Normalizer {
     }
 }
 
+const AWS_WORDS: &[&str] = &["aws", "amazon", "amazons", "provider"];
+const CUSTOMER_WORDS: &[&str] = &[
+    "i", "we", "me", "my", "our", "us", "customer", "customers", "myself", "ourselves", "mine",
+    "ours",
+];
+const YES_NO_OPENERS: &[&str] = &[
+    "is", "does", "do", "am", "are", "will", "should", "can", "must", "isn", "doesn", "don",
+    "aren", "would", "has", "have", "shouldn",
+];
+const NEGATIONS: &[&str] = &[
+    "not", "isn", "doesn", "don", "aren", "won", "cannot", "never", "shouldn", "wouldn",
+];
+
+/// Reads how a question is put from its words: "Is AWS responsible for X?" is a yes/no
+/// question about AWS; "Do I have to X?" about the customer; "AWS doesn't X, right?" a
+/// negated claim about AWS. A question naming both parties ("AWS or me?") is neither.
+fn framing(raw: &[String]) -> Framing {
+    let party_at = |w: &str| {
+        if AWS_WORDS.contains(&w) {
+            Some(Party::Aws)
+        } else if CUSTOMER_WORDS.contains(&w) {
+            Some(Party::Customer)
+        } else {
+            None
+        }
+    };
+    let parties: Vec<Party> = raw.iter().filter_map(|w| party_at(w)).collect();
+    let both = parties.contains(&Party::Aws) && parties.contains(&Party::Customer);
+    let choice = both && raw.iter().any(|w| w == "or");
+    // "Isn't AWS responsible for…?" asks the same as "Is AWS…?": a negative opener does
+    // not negate the question.
+    let negated = raw.iter().enumerate().skip(1).any(|(i, w)| {
+        NEGATIONS.contains(&w.as_str())
+            || (w == "no" && raw.get(i + 1).is_some_and(|n| n == "longer"))
+    }) || raw.first().is_some_and(|w| w == "not");
+    let opener = raw.first().is_some_and(|w| YES_NO_OPENERS.contains(&w.as_str()));
+    let tag = raw.last().is_some_and(|w| {
+        matches!(w.as_str(), "right" | "correct" | "true" | "yes" | "innit")
+    });
+    let yes_no = if (opener || tag) && !choice {
+        parties.first().copied()
+    } else {
+        None
+    };
+    Framing { yes_no, negated }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -615,12 +832,14 @@ mod tests {
                     name: "Amazon EC2".into(),
                     model: ServiceModel::Iaas,
                     aliases: vec!["instance".into(), "virtual machine".into()],
+                    parent: None,
                 },
                 Service {
                     id: "config".into(),
                     name: "AWS Config".into(),
                     model: ServiceModel::Abstracted,
                     aliases: vec!["config rules".into()],
+                    parent: None,
                 },
             ],
             synonyms: vec![
@@ -629,6 +848,7 @@ mod tests {
                 vec!["configure".into(), "config".into()],
                 vec!["firewall".into(), "security group".into()],
             ],
+            outside: vec!["azure".into(), "on premises".into()],
         };
         Normalizer::new(&vocab, ["Who patches the guest OS on an instance?"])
     }
@@ -694,5 +914,84 @@ mod tests {
         let n = normalizer();
         let t = n.normalize("weather forecast", true);
         assert!(t.terms.iter().all(|t| t.unknown));
+    }
+
+    #[test]
+    fn yes_no_questions_name_the_party_they_ask_about() {
+        let n = normalizer();
+        let f = |t: &str| n.normalize(t, true).framing;
+        assert_eq!(
+            f("Is AWS responsible for patching my instance?").yes_no,
+            Some(Party::Aws)
+        );
+        assert_eq!(
+            f("Do I have to patch the guest OS myself?").yes_no,
+            Some(Party::Customer)
+        );
+        assert_eq!(
+            f("Does AWS encrypt my volumes for me?").yes_no,
+            Some(Party::Aws)
+        );
+        // A choice between both parties is not a yes/no question.
+        assert_eq!(f("Is patching the hypervisor AWS's job or mine?").yes_no, None);
+        assert_eq!(f("who patches the guest OS").yes_no, None);
+        // A claim with a tag: negated when it says "doesn't".
+        let claim = f("AWS doesn't handle physical security, right?");
+        assert_eq!(claim.yes_no, Some(Party::Aws));
+        assert!(claim.negated);
+        // A negative opener asks the same as a positive one.
+        assert!(!f("Isn't AWS responsible for the hypervisor?").negated);
+        assert!(f("Which party is NOT responsible for the hypervisor?").negated);
+    }
+
+    #[test]
+    fn a_long_scenario_is_read_from_its_question() {
+        let n = normalizer();
+        let q = n.normalize(
+            "Our team runs a web shop with a firewall, config rules and lots of patch \
+             tooling on an instance; who is responsible for the guest OS?",
+            true,
+        );
+        let focus: Vec<&str> = q
+            .terms
+            .iter()
+            .filter(|t| t.focus)
+            .map(|t| t.text.as_str())
+            .collect();
+        assert_eq!(focus, ["respons", "guest", "os"]);
+        assert!(q.terms.iter().any(|t| t.text == "shop" && !t.focus));
+        // A short question is in focus throughout.
+        assert!(n.normalize("who patches the OS", true).terms.iter().all(|t| t.focus));
+    }
+
+    #[test]
+    fn a_service_moved_away_from_is_not_the_one_asked_about() {
+        let n = normalizer();
+        let q = n.normalize(
+            "we migrated the app from a self-managed instance to AWS Config",
+            true,
+        );
+        assert_eq!(q.services, ["config"]);
+    }
+
+    #[test]
+    fn questions_about_other_providers_are_outside_aws() {
+        let n = normalizer();
+        assert!(n.normalize("who patches the host OS in Azure", true).outside);
+        assert!(n.normalize("our on-premises servers, who patches them", true).outside);
+        // Named beside AWS, the other place is only context.
+        assert!(!n.normalize("moving from on-premises to an EC2 instance: who patches the OS", true).outside);
+        assert!(!n.normalize("who patches the guest OS", true).outside);
+    }
+
+    #[test]
+    fn case_phrases_are_found_with_their_stopwords() {
+        let n = normalizer();
+        let of = n.tokens("of the cloud");
+        let q = n.normalize("who handles security of the cloud itself?", true);
+        assert!(q.contains_phrase(&of));
+        let q = n.normalize("security in the cloud is whose job", true);
+        assert!(!q.contains_phrase(&of));
+        assert!(q.contains_phrase(&n.tokens("in the cloud")));
     }
 }

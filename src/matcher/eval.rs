@@ -1,0 +1,316 @@
+//! Measuring the matcher on a labelled question set (`tests/eval/*.tsv`): owner accuracy,
+//! confidently-wrong answers and abstention per class of question, and how well the
+//! confidence is calibrated. Pure: the caller reads the file and prints the report.
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
+
+use super::{Matcher, Verdict};
+use crate::kb::{KnowledgeBase, Owner};
+
+/// One labelled question: `expected` is `None` when the right answer is "I don't know".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Labelled {
+    pub expected: Option<Owner>,
+    pub kind: String,
+    pub question: String,
+}
+
+/// Why a question set could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct ParseError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Reads a question set: a header line, then `expected<TAB>kind<TAB>question` lines where
+/// `expected` is `aws`, `customer`, `shared` or `abstain`.
+pub fn parse_tsv(text: &str) -> Result<Vec<Labelled>, ParseError> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let err = |message: String| ParseError {
+            line: i + 1,
+            message,
+        };
+        let mut cols = line.splitn(3, '\t');
+        let (Some(expected), Some(kind), Some(question)) = (cols.next(), cols.next(), cols.next())
+        else {
+            return Err(err("expected three tab-separated columns".into()));
+        };
+        let expected = match expected {
+            "aws" => Some(Owner::Aws),
+            "customer" => Some(Owner::Customer),
+            "shared" => Some(Owner::Shared),
+            "abstain" => None,
+            other => return Err(err(format!("unknown label `{other}`"))),
+        };
+        out.push(Labelled {
+            expected,
+            kind: kind.to_string(),
+            question: question.to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// What happened to one question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The right owner, or an abstention on an off-topic question.
+    Right,
+    /// An owner was given, and it is wrong (or the question was off-topic).
+    ConfidentlyWrong,
+    /// "Did you mean" or "I don't know" on an in-domain question.
+    Abstained,
+}
+
+/// Counts for one class of question.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Tally {
+    pub total: usize,
+    pub right: usize,
+    pub wrong: usize,
+    pub abstained: usize,
+}
+
+impl Tally {
+    fn add(&mut self, o: Outcome) {
+        self.total += 1;
+        match o {
+            Outcome::Right => self.right += 1,
+            Outcome::ConfidentlyWrong => self.wrong += 1,
+            Outcome::Abstained => self.abstained += 1,
+        }
+    }
+
+    /// Share of questions answered right, 0..1.
+    pub fn accuracy(&self) -> f64 {
+        ratio(self.right, self.total)
+    }
+
+    /// Share answered with a wrong owner, 0..1.
+    pub fn wrong_rate(&self) -> f64 {
+        ratio(self.wrong, self.total)
+    }
+
+    /// Share of in-domain questions not answered, 0..1.
+    pub fn abstention(&self) -> f64 {
+        ratio(self.abstained, self.total)
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// One row of the calibration table: answers given with a confidence in `[low, high)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bin {
+    pub low: f32,
+    pub high: f32,
+    pub answered: usize,
+    pub right: usize,
+}
+
+/// A question the matcher got wrong, for study.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Miss {
+    pub kind: String,
+    pub question: String,
+    pub expected: Option<Owner>,
+    pub got: Option<Owner>,
+    pub confidence: f32,
+    /// The entry answered with, or "unsure: …" / "abstain".
+    pub entry: String,
+}
+
+/// The evaluation of a question set.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    pub by_kind: BTreeMap<String, Tally>,
+    /// Questions with an owner label.
+    pub in_domain: Tally,
+    /// Questions labelled `abstain`.
+    pub off_topic: Tally,
+    pub calibration: Vec<Bin>,
+    pub misses: Vec<Miss>,
+}
+
+/// Confidence bins of the calibration table (answers start at the answer threshold).
+const BINS: [f32; 7] = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01];
+
+/// Runs every question through the matcher.
+pub fn evaluate(kb: &KnowledgeBase, matcher: &Matcher, cases: &[Labelled]) -> Report {
+    let mut report = Report {
+        calibration: BINS
+            .windows(2)
+            .map(|w| Bin {
+                low: w[0],
+                high: w[1],
+                answered: 0,
+                right: 0,
+            })
+            .collect(),
+        ..Report::default()
+    };
+    for c in cases {
+        let answer = matcher.best(&c.question);
+        let got = answer.owner();
+        let outcome = match (c.expected, got) {
+            (None, None) => Outcome::Right,
+            (None, Some(_)) => Outcome::ConfidentlyWrong,
+            (Some(_), None) => Outcome::Abstained,
+            (Some(e), Some(g)) if e == g => Outcome::Right,
+            (Some(_), Some(_)) => Outcome::ConfidentlyWrong,
+        };
+        report.by_kind.entry(c.kind.clone()).or_default().add(outcome);
+        match c.expected {
+            Some(_) => report.in_domain.add(outcome),
+            None => report.off_topic.add(outcome),
+        }
+        if got.is_some() {
+            if let Some(bin) = report
+                .calibration
+                .iter_mut()
+                .find(|b| answer.confidence >= b.low && answer.confidence < b.high)
+            {
+                bin.answered += 1;
+                bin.right += usize::from(outcome == Outcome::Right);
+            }
+        }
+        if outcome != Outcome::Right {
+            let entry = match &answer.verdict {
+                Verdict::Known { entry, .. } => kb.entries()[*entry].id.clone(),
+                Verdict::Unsure { suggestions } => format!(
+                    "unsure: {}",
+                    suggestions
+                        .iter()
+                        .map(|&i| kb.entries()[i].id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Verdict::Unknown => "abstain".into(),
+            };
+            report.misses.push(Miss {
+                kind: c.kind.clone(),
+                question: c.question.clone(),
+                expected: c.expected,
+                got,
+                confidence: answer.confidence,
+                entry,
+            });
+        }
+    }
+    report
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+impl fmt::Display for Report {
+    /// The per-class table and the calibration table, as Markdown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "| class | questions | right | confidently wrong | abstained |"
+        )?;
+        writeln!(f, "|---|---:|---:|---:|---:|")?;
+        let row = |f: &mut fmt::Formatter<'_>, name: &str, t: &Tally| {
+            writeln!(
+                f,
+                "| {name} | {} | {} | {} | {} |",
+                t.total,
+                pct(t.accuracy()),
+                pct(t.wrong_rate()),
+                pct(t.abstention())
+            )
+        };
+        for (kind, t) in &self.by_kind {
+            row(f, kind, t)?;
+        }
+        row(f, "**in-domain**", &self.in_domain)?;
+        row(f, "**off-topic (right = abstained)**", &self.off_topic)?;
+        writeln!(f)?;
+        writeln!(f, "| confidence | answers | right |")?;
+        writeln!(f, "|---|---:|---:|")?;
+        for b in &self.calibration {
+            let mut label = String::new();
+            if b.low == 0.0 {
+                let _ = write!(label, "< {:.1}", b.high);
+            } else if b.high > 1.0 {
+                let _ = write!(label, "≥ {:.1}", b.low);
+            } else {
+                let _ = write!(label, "{:.1}–{:.1}", b.low, b.high);
+            }
+            writeln!(
+                f,
+                "| {label} | {} | {} |",
+                b.answered,
+                if b.answered == 0 {
+                    "–".into()
+                } else {
+                    pct(ratio(b.right, b.answered))
+                }
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_labels_and_rejects_unknown_ones_with_the_line() {
+        let cases = parse_tsv("expected\tkind\tquestion\naws\tparaphrase\twho guards the DC\nabstain\tofftopic\tweather?\n").unwrap();
+        assert_eq!(
+            cases,
+            vec![
+                Labelled {
+                    expected: Some(Owner::Aws),
+                    kind: "paraphrase".into(),
+                    question: "who guards the DC".into()
+                },
+                Labelled {
+                    expected: None,
+                    kind: "offtopic".into(),
+                    question: "weather?".into()
+                }
+            ]
+        );
+        assert_eq!(
+            parse_tsv("h\nmaybe\tx\ty\n").unwrap_err(),
+            ParseError {
+                line: 2,
+                message: "unknown label `maybe`".into()
+            }
+        );
+        assert_eq!(parse_tsv("h\naws only\n").unwrap_err().line, 2);
+    }
+
+    #[test]
+    fn tallies_split_right_wrong_and_abstained() {
+        let mut t = Tally::default();
+        for o in [
+            Outcome::Right,
+            Outcome::Right,
+            Outcome::ConfidentlyWrong,
+            Outcome::Abstained,
+        ] {
+            t.add(o);
+        }
+        assert_eq!((t.total, t.right, t.wrong, t.abstained), (4, 2, 1, 1));
+        assert_eq!(t.accuracy(), 0.5);
+        assert_eq!(t.wrong_rate(), 0.25);
+    }
+}
