@@ -185,17 +185,143 @@ fn ask_reads_questions_from_stdin_in_batch() {
 }
 
 #[test]
-fn a_vague_question_gets_did_you_mean_choices() {
+fn a_vague_question_gets_choices_or_the_general_rule_never_one_owner() {
     let (kb, m) = kb_and_matcher();
-    // One word that several entries are about: not enough to pick one.
+    // One word that several entries are about: not enough to pick one responsibility.
     let a = m.best("keys");
-    let Verdict::Unsure { suggestions } = a.verdict else {
-        panic!("expected suggestions, got {:?}", a.verdict)
-    };
-    assert!((2..=3).contains(&suggestions.len()), "{suggestions:?}");
-    for s in suggestions {
-        let e = &kb.entries()[s];
-        assert!(e.question.to_lowercase().contains("key"), "{}", e.question);
+    match a.verdict {
+        Verdict::Unsure { suggestions } => {
+            assert!((2..=3).contains(&suggestions.len()), "{suggestions:?}");
+            for s in suggestions {
+                let e = &kb.entries()[s];
+                assert!(e.question.to_lowercase().contains("key"), "{}", e.question);
+            }
+        }
+        Verdict::Known { entry, owner, .. } => {
+            let e = &kb.entries()[entry];
+            assert_eq!(owner, Owner::Shared, "{}", e.id);
+            assert!(!e.cases.is_empty(), "{} is not an it-depends entry", e.id);
+            assert!(e.question.to_lowercase().contains("key"), "{}", e.question);
+        }
+        Verdict::Unknown => panic!("\"keys\" is about the model"),
     }
-    assert_eq!(a.candidate.map(|c| c.1), Some(Owner::Customer));
+}
+
+// ---- Issue 10: answers a study group can trust ------------------------------------
+
+#[test]
+fn security_of_the_cloud_is_aws_and_in_the_cloud_is_the_customer() {
+    assert_eq!(
+        owner("who handles security of the cloud itself?"),
+        Some(Owner::Aws)
+    );
+    assert_eq!(
+        owner("security in the cloud is whose job"),
+        Some(Owner::Customer)
+    );
+}
+
+#[test]
+fn rds_without_custom_never_gets_an_rds_custom_answer() {
+    let (o, id) = answer("Does AWS patch the operating system of my RDS PostgreSQL database?")
+        .expect("an answer");
+    assert_eq!(o, Owner::Aws);
+    assert!(!id.contains("custom"), "{id}");
+    let (_, id) = answer("who patches the OS on RDS Custom for Oracle").expect("an answer");
+    assert!(id.contains("rds_custom"), "{id}");
+}
+
+#[test]
+fn rds_custom_patching_depends_on_the_engine() {
+    assert_eq!(
+        owner("who patches the operating system on RDS Custom for Oracle?"),
+        Some(Owner::Customer)
+    );
+    assert_eq!(
+        owner("who patches the operating system on RDS Custom for SQL Server?"),
+        Some(Owner::Aws)
+    );
+}
+
+#[test]
+fn beanstalk_platform_versions_are_published_by_aws() {
+    assert_eq!(
+        owner("who publishes new Elastic Beanstalk platform versions"),
+        Some(Owner::Aws)
+    );
+}
+
+#[test]
+fn migrating_off_a_deprecated_lambda_runtime_is_the_customers_call() {
+    assert_eq!(
+        owner("who decides to migrate a Lambda function off a deprecated runtime"),
+        Some(Owner::Customer)
+    );
+}
+
+#[test]
+fn the_aws_network_is_protected_by_aws() {
+    assert_eq!(
+        owner("who protects against packet sniffing on the AWS network?"),
+        Some(Owner::Aws)
+    );
+}
+
+#[test]
+fn file_system_encryption_on_ec2_is_the_customers() {
+    assert_eq!(
+        owner("who encrypts the file system on my EC2 instance"),
+        Some(Owner::Customer)
+    );
+}
+
+#[test]
+fn a_case_is_answered_with_the_general_rule_as_context() {
+    let (kb, m) = kb_and_matcher();
+    let a = m.best("who trains AWS's own data center staff on security?");
+    match a.verdict {
+        Verdict::Known { owner, .. } => assert_eq!(owner, Owner::Aws),
+        other => panic!("{other:?}"),
+    }
+    let a = m.best("who trains my own employees on security awareness?");
+    let Verdict::Known { owner, entry, .. } = a.verdict else {
+        panic!("{:?}", a.verdict)
+    };
+    assert_eq!(owner, Owner::Customer, "{}", kb.entries()[entry].id);
+}
+
+#[test]
+fn yes_no_questions_are_answered_yes_or_no_with_the_owner() {
+    let (code, out) = srm_bot(
+        &[
+            "ask",
+            "Is AWS responsible for patching the guest OS on my EC2 instance?",
+        ],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("No — The customer is responsible, not AWS."),
+        "{out}"
+    );
+    let (_, out) = srm_bot(&["ask", "Does AWS patch the hypervisor?"], None);
+    assert!(out.starts_with("Yes — AWS is responsible."), "{out}");
+}
+
+#[test]
+fn a_question_about_another_cloud_gets_no_owner() {
+    assert_eq!(
+        owner("In Google Cloud, who secures the physical data centers?"),
+        None
+    );
+    assert_eq!(owner("who patches Windows on my personal laptop?"), None);
+}
+
+#[test]
+fn every_answer_links_its_aws_source() {
+    let (_, out) = srm_bot(&["ask", "who patches the guest OS on EC2?"], None);
+    assert!(
+        out.contains("Source: ") && out.contains("<https://"),
+        "{out}"
+    );
 }

@@ -89,6 +89,30 @@ const CASES: &[(&str, usize, &str, &str)] = &[
         "entries[0].aws_does",
         "shared entry must say what each side does",
     ),
+    (
+        "bad_source.yaml",
+        10,
+        "entries[0].source.url",
+        "not an https URL of an AWS page",
+    ),
+    (
+        "bad_source.yaml",
+        11,
+        "entries[0].source.checked",
+        "is not a date (YYYY-MM-DD)",
+    ),
+    (
+        "case_owner_mismatch.yaml",
+        13,
+        "entries[0].cases[0].owner",
+        "the case says `aws` but its entry `base_entry` says `customer`",
+    ),
+    (
+        "case_without_selector.yaml",
+        15,
+        "entries[0].cases[1]",
+        "a case needs `services` or `when`",
+    ),
 ];
 
 #[test]

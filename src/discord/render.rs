@@ -106,11 +106,7 @@ pub fn entry_embed(
                 )
             })
             .collect();
-        embed = embed.field(
-            "It depends",
-            clip(&cases.join("\n"), 1024),
-            false,
-        );
+        embed = embed.field("It depends", clip(&cases.join("\n"), 1024), false);
     }
     if let (Some(a), Some(c)) = (&e.aws_does, &e.customer_does) {
         embed = embed.field("AWS does", clip(a.trim(), 1024), false).field(
@@ -176,15 +172,13 @@ pub fn ask_button_id(entry_id: &str) -> String {
 
 pub fn reply(brain: &Brain, answer: &Answer) -> Reply {
     match &answer.verdict {
-        Verdict::Known { entry, owner, via } => {
-            Reply::Known(Box::new(entry_embed(
-                brain,
-                *entry,
-                *owner,
-                *via,
-                text::framed_reply(answer.framing, *owner),
-            )))
-        }
+        Verdict::Known { entry, owner, via } => Reply::Known(Box::new(entry_embed(
+            brain,
+            *entry,
+            *owner,
+            *via,
+            text::framed_reply(answer.framing, *owner),
+        ))),
         Verdict::Unsure { suggestions } => {
             let buttons: Vec<CreateButton> = suggestions
                 .iter()

@@ -171,7 +171,11 @@ pub fn evaluate(kb: &KnowledgeBase, matcher: &Matcher, cases: &[Labelled]) -> Re
             (Some(e), Some(g)) if e == g => Outcome::Right,
             (Some(_), Some(_)) => Outcome::ConfidentlyWrong,
         };
-        report.by_kind.entry(c.kind.clone()).or_default().add(outcome);
+        report
+            .by_kind
+            .entry(c.kind.clone())
+            .or_default()
+            .add(outcome);
         match c.expected {
             Some(_) => report.in_domain.add(outcome),
             None => report.off_topic.add(outcome),

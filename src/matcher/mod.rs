@@ -16,8 +16,8 @@ pub mod normalize;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::kb::{Entry, KnowledgeBase, Owner};
-use normalize::{Normalized, Normalizer};
 pub use normalize::{Framing, Party};
+use normalize::{Normalized, Normalizer};
 
 /// At or above this confidence the matcher answers. Chosen on the development set
 /// (`tests/matcher_eval.rs` prints the trade-off for nearby values).
@@ -559,9 +559,17 @@ impl Matcher {
     /// Follows an "it depends" entry to the case the question selects: by its words
     /// (`when`) and by the services asked about; the most specific case wins. An entry
     /// that answers a case of a general entry names that entry as its context (`via`).
-    fn route(&self, entry: usize, q: &Normalized, asked: &[String]) -> (usize, Owner, Option<usize>) {
+    fn route(
+        &self,
+        entry: usize,
+        q: &Normalized,
+        asked: &[String],
+    ) -> (usize, Owner, Option<usize>) {
         let info = &self.entries[entry];
         let mut best: Option<(usize, &CaseInfo)> = None;
+        // Owners of cases selected by words alone: a question that names both sides
+        // ("AWS staff vs my staff", "of the cloud and in the cloud") asks the general rule.
+        let mut by_words: Vec<Owner> = Vec::new();
         for case in &info.cases {
             let by_service = case.services.iter().any(|s| asked.contains(s));
             let words = case
@@ -578,11 +586,17 @@ impl Matcher {
             if !selected {
                 continue;
             }
+            if case.services.is_empty() && !by_words.contains(&case.owner) {
+                by_words.push(case.owner);
+            }
             // Both kinds of selector beat one; longer phrases beat shorter ones.
             let specificity = 10 * usize::from(by_service) + words.unwrap_or(0);
             if best.is_none_or(|(b, _)| specificity > b) {
                 best = Some((specificity, case));
             }
+        }
+        if by_words.len() > 1 && best.is_some_and(|(sp, _)| sp < 10) {
+            best = None;
         }
         match best {
             Some((_, case)) => match case.target {

@@ -353,8 +353,8 @@ pub struct Normalized {
     pub cue: bool,
     /// The text is a how-to or fact question with no word that asks whose job it is.
     pub how_to: bool,
-    /// Every token in order, stopwords included, synonyms folded: what case phrases
-    /// (`when: [of the cloud]`) are looked for in.
+    /// Every word in order as a stem, stopwords included and synonyms not folded: what
+    /// case phrases (`when: [of the cloud]`, `when: [guest os]`) are looked for in.
     pub tokens: Vec<String>,
     /// How the question is put (yes/no, negated).
     pub framing: Framing,
@@ -563,7 +563,7 @@ impl Normalizer {
         out
     }
 
-    /// A phrase as the tokens of `Normalized::tokens` (stopwords kept, synonyms folded).
+    /// A phrase as the tokens of `Normalized::tokens` (stems, stopwords kept).
     pub fn tokens(&self, phrase: &str) -> Vec<String> {
         self.normalize(phrase, false).tokens
     }
@@ -619,7 +619,10 @@ impl Normalizer {
             }
         }
         let focus_from = Self::focus_start(&raw, &sentence_of);
-        let mut out = Normalized::default();
+        let mut out = Normalized {
+            tokens: words.iter().map(|w| w.0.clone()).collect(),
+            ..Normalized::default()
+        };
         // Services are detected on the words as written (longest name first); the words
         // stay, so "EBS snapshots" still says "snapshot".
         let mut key = String::new();
@@ -662,7 +665,6 @@ impl Normalizer {
                 .map(|(len, t)| (len, t.clone()))
                 .unwrap_or_else(|| (1, words[i].0.clone()));
             let span = &words[i..i + len];
-            out.tokens.push(text.clone());
             if !self.stop.contains(&text) {
                 out.terms.push(Term {
                     text,
@@ -677,6 +679,18 @@ impl Normalizer {
         }
         for t in &mut out.terms {
             t.framing = self.framing.contains(&t.text);
+        }
+        // Whose thing it is, when the text says so ("AWS's own staff", "the AWS network",
+        // "my employees", "our own"): a topic word, unlike the parties themselves.
+        for (i, side) in sides(&raw) {
+            out.terms.push(Term {
+                text: side.to_string(),
+                quality: 1.0,
+                unknown: false,
+                framing: false,
+                service: false,
+                focus: i >= focus_from,
+            });
         }
         out.cue = raw.iter().any(|w| CUES.contains(&w.as_str()));
         let strong = raw.iter().any(|w| STRONG_CUES.contains(&w.as_str()));
@@ -710,11 +724,13 @@ impl Normalizer {
         }
         let asks = |j: usize| {
             let w = raw[j].as_str();
-            matches!(w, "who" | "whose" | "whom" | "responsible" | "responsibility")
-                || (w == "which"
-                    && raw
-                        .get(j + 1)
-                        .is_some_and(|n| matches!(n.as_str(), "party" | "parties" | "entity")))
+            matches!(
+                w,
+                "who" | "whose" | "whom" | "responsible" | "responsibility"
+            ) || (w == "which"
+                && raw
+                    .get(j + 1)
+                    .is_some_and(|n| matches!(n.as_str(), "party" | "parties" | "entity")))
         };
         let Some(last) = (0..raw.len()).rev().find(|&j| asks(j)) else {
             return 0;
@@ -743,9 +759,16 @@ impl Normalizer {
         };
         !raw[from + 1..i].iter().any(|w| w == "to")
             && raw[from.saturating_sub(8)..from].iter().any(|w| {
-                ["migrat", "mov", "switch", "transition", "replatform", "lift"]
-                    .iter()
-                    .any(|p| w.starts_with(p))
+                [
+                    "migrat",
+                    "mov",
+                    "switch",
+                    "transition",
+                    "replatform",
+                    "lift",
+                ]
+                .iter()
+                .any(|p| w.starts_with(p))
             })
     }
 
@@ -772,9 +795,103 @@ impl Normalizer {
     }
 }
 
+/// Nouns that, after "AWS" or "AWS's", name something of AWS's own.
+const AWS_THINGS: &[&str] = &[
+    "own",
+    "network",
+    "networks",
+    "data",
+    "datacenter",
+    "datacenters",
+    "datacentre",
+    "employees",
+    "employee",
+    "staff",
+    "personnel",
+    "people",
+    "infrastructure",
+    "backbone",
+    "hardware",
+    "facilities",
+    "facility",
+    "side",
+    "global",
+    "edge",
+    "servers",
+    "server",
+    "technicians",
+    "engineers",
+    "operators",
+    "managed",
+    "owned",
+    "internal",
+    "physical",
+    "host",
+    "hosts",
+    "fleet",
+];
+/// Nouns that, after "my", "our" or "customer's", name the customer's own people.
+const CUSTOMER_THINGS: &[&str] = &[
+    "own",
+    "employees",
+    "employee",
+    "staff",
+    "team",
+    "teams",
+    "developers",
+    "engineers",
+    "people",
+    "workforce",
+    "personnel",
+    "admins",
+    "administrators",
+    "users",
+    "devs",
+    "managed",
+];
+/// The synthetic terms for "AWS's own" and "the customer's own".
+pub const AWS_SIDE: &str = "<aws-side>";
+pub const CUSTOMER_SIDE: &str = "<customer-side>";
+
+/// Where a text says whose thing something is: (word index, side term).
+fn sides(raw: &[String]) -> Vec<(usize, &'static str)> {
+    let mut out = Vec::new();
+    for (i, w) in raw.iter().enumerate() {
+        // "AWS's" is "aws" then "s".
+        let next = |k: usize| raw.get(k).map(String::as_str);
+        let after = if next(i + 1) == Some("s") {
+            i + 2
+        } else {
+            i + 1
+        };
+        let Some(noun) = next(after) else { continue };
+        let side = match w.as_str() {
+            "aws" | "amazon" | "amazons" if AWS_THINGS.contains(&noun) => AWS_SIDE,
+            "my" | "our" | "customer" | "customers" | "your" if CUSTOMER_THINGS.contains(&noun) => {
+                CUSTOMER_SIDE
+            }
+            _ => continue,
+        };
+        if !out.iter().any(|(_, s)| *s == side) {
+            out.push((i, side));
+        }
+    }
+    out
+}
+
 const AWS_WORDS: &[&str] = &["aws", "amazon", "amazons", "provider"];
 const CUSTOMER_WORDS: &[&str] = &[
-    "i", "we", "me", "my", "our", "us", "customer", "customers", "myself", "ourselves", "mine",
+    "i",
+    "we",
+    "me",
+    "my",
+    "our",
+    "us",
+    "customer",
+    "customers",
+    "myself",
+    "ourselves",
+    "mine",
     "ours",
 ];
 const YES_NO_OPENERS: &[&str] = &[
@@ -807,10 +924,12 @@ fn framing(raw: &[String]) -> Framing {
         NEGATIONS.contains(&w.as_str())
             || (w == "no" && raw.get(i + 1).is_some_and(|n| n == "longer"))
     }) || raw.first().is_some_and(|w| w == "not");
-    let opener = raw.first().is_some_and(|w| YES_NO_OPENERS.contains(&w.as_str()));
-    let tag = raw.last().is_some_and(|w| {
-        matches!(w.as_str(), "right" | "correct" | "true" | "yes" | "innit")
-    });
+    let opener = raw
+        .first()
+        .is_some_and(|w| YES_NO_OPENERS.contains(&w.as_str()));
+    let tag = raw
+        .last()
+        .is_some_and(|w| matches!(w.as_str(), "right" | "correct" | "true" | "yes" | "innit"));
     let yes_no = if (opener || tag) && !choice {
         parties.first().copied()
     } else {
@@ -933,7 +1052,10 @@ mod tests {
             Some(Party::Aws)
         );
         // A choice between both parties is not a yes/no question.
-        assert_eq!(f("Is patching the hypervisor AWS's job or mine?").yes_no, None);
+        assert_eq!(
+            f("Is patching the hypervisor AWS's job or mine?").yes_no,
+            None
+        );
         assert_eq!(f("who patches the guest OS").yes_no, None);
         // A claim with a tag: negated when it says "doesn't".
         let claim = f("AWS doesn't handle physical security, right?");
@@ -961,7 +1083,11 @@ mod tests {
         assert_eq!(focus, ["respons", "guest", "os"]);
         assert!(q.terms.iter().any(|t| t.text == "shop" && !t.focus));
         // A short question is in focus throughout.
-        assert!(n.normalize("who patches the OS", true).terms.iter().all(|t| t.focus));
+        assert!(n
+            .normalize("who patches the OS", true)
+            .terms
+            .iter()
+            .all(|t| t.focus));
     }
 
     #[test]
@@ -977,10 +1103,22 @@ mod tests {
     #[test]
     fn questions_about_other_providers_are_outside_aws() {
         let n = normalizer();
-        assert!(n.normalize("who patches the host OS in Azure", true).outside);
-        assert!(n.normalize("our on-premises servers, who patches them", true).outside);
+        assert!(
+            n.normalize("who patches the host OS in Azure", true)
+                .outside
+        );
+        assert!(
+            n.normalize("our on-premises servers, who patches them", true)
+                .outside
+        );
         // Named beside AWS, the other place is only context.
-        assert!(!n.normalize("moving from on-premises to an EC2 instance: who patches the OS", true).outside);
+        assert!(
+            !n.normalize(
+                "moving from on-premises to an EC2 instance: who patches the OS",
+                true
+            )
+            .outside
+        );
         assert!(!n.normalize("who patches the guest OS", true).outside);
     }
 
