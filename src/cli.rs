@@ -69,6 +69,9 @@ pub enum Command {
         /// List every question answered wrongly or not at all.
         #[arg(long)]
         misses: bool,
+        /// Print the calibration table fitted on this set (for the matcher's source).
+        #[arg(long)]
+        calibrate: bool,
         /// The knowledge directory [default: knowledge/ or the config's knowledge.dir].
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
@@ -194,7 +197,12 @@ terms: {terms:?}  services: {:?}",
             result?;
             Ok(true)
         }
-        Command::Eval { file, misses, kb } => {
+        Command::Eval {
+            file,
+            misses,
+            calibrate,
+            kb,
+        } => {
             let kb = load(&kb.unwrap_or(config.knowledge.dir))?;
             let matcher = Matcher::new(&kb);
             let text = std::fs::read_to_string(&file)
@@ -203,6 +211,13 @@ terms: {terms:?}  services: {:?}",
                 .map_err(|e| CliError::Knowledge(format!("{}: {e}", file.display())))?;
             let report = crate::matcher::eval::evaluate(&kb, &matcher, &cases);
             write!(out, "{report}")?;
+            if calibrate {
+                let points = crate::matcher::eval::fit_calibration(&matcher, &cases, 40);
+                writeln!(out, "\ncalibration (score, share right):")?;
+                for (s, p) in points {
+                    writeln!(out, "    ({s:.3}, {p:.3}),")?;
+                }
+            }
             if misses {
                 writeln!(out)?;
                 for m in &report.misses {

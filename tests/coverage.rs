@@ -207,3 +207,29 @@ fn every_source_is_an_aws_page_with_a_readable_title_and_a_checked_date() {
         );
     }
 }
+
+/// One responsibility, one owner: asked its own question, every entry is answered with
+/// its owner. Two entries answering the same question with different owners fail here.
+#[test]
+fn every_entry_question_gets_its_own_owner() {
+    let kb = kb();
+    let matcher = srm_bot::matcher::Matcher::new(&kb);
+    let wrong: Vec<String> = kb
+        .entries()
+        .iter()
+        .filter_map(|e| {
+            let a = matcher.best(&e.question);
+            (a.owner() != Some(e.owner)).then(|| {
+                format!(
+                    "{} ({}) answered {:?} via {:?}: {}",
+                    e.id,
+                    e.owner.id(),
+                    a.owner(),
+                    a.candidate.map(|c| kb.entries()[c.0].id.as_str()),
+                    e.question
+                )
+            })
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -101,6 +101,23 @@ async fn ask_autocomplete_and_mentions() {
     let title = data["embeds"][0]["title"].as_str().unwrap_or_default();
     assert!(title.starts_with("Customer"), "{:#}", cb.body);
     assert!(pings_nobody(data), "{:#}", cb.body);
+    // The AWS page the answer was checked against is a clickable link.
+    let embed = &data["embeds"][0];
+    assert!(
+        embed["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://") && u.contains("amazon")),
+        "{embed:#}"
+    );
+    let source = embed["fields"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["name"] == "Source"))
+        .and_then(|f| f["value"].as_str())
+        .unwrap_or_default();
+    assert!(
+        source.starts_with('[') && source.contains("](https://") && source.contains("checked 20"),
+        "{embed:#}"
+    );
 
     // Off-topic: an ephemeral "I don't know".
     let id = fake.id();

@@ -216,6 +216,47 @@ pub fn evaluate(kb: &KnowledgeBase, matcher: &Matcher, cases: &[Labelled]) -> Re
     report
 }
 
+/// Fits the calibration table: answered questions sorted by raw score, in bins of at least
+/// `per_bin`, each bin's share of right answers made non-decreasing by pooling adjacent
+/// violators. Returns (mean score of the bin, share right) points, increasing.
+pub fn fit_calibration(matcher: &Matcher, cases: &[Labelled], per_bin: usize) -> Vec<(f32, f32)> {
+    let mut scored: Vec<(f32, bool)> = cases
+        .iter()
+        .filter_map(|c| {
+            let a = matcher.best(&c.question);
+            let got = a.owner()?;
+            Some((a.score, c.expected == Some(got)))
+        })
+        .collect();
+    scored.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // (sum of scores, right, count) per block.
+    let mut blocks: Vec<(f64, f64, f64)> = scored
+        .chunks(per_bin.max(1))
+        .map(|c| {
+            (
+                c.iter().map(|x| x.0 as f64).sum(),
+                c.iter().filter(|x| x.1).count() as f64,
+                c.len() as f64,
+            )
+        })
+        .collect();
+    let mut i = 0;
+    while i + 1 < blocks.len() {
+        let (a, b) = (blocks[i], blocks[i + 1]);
+        if a.1 / a.2 > b.1 / b.2 {
+            blocks[i] = (a.0 + b.0, a.1 + b.1, a.2 + b.2);
+            blocks.remove(i + 1);
+            i = i.saturating_sub(1);
+        } else {
+            i += 1;
+        }
+    }
+    blocks
+        .iter()
+        .map(|&(s, r, n)| ((s / n) as f32, (r / n) as f32))
+        .collect()
+}
+
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }

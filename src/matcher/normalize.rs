@@ -456,7 +456,10 @@ impl Normalizer {
                 // The bare id or short name of a service can be an ordinary word
                 // ("config"); its full name and its aliases always count.
                 let derived = i > 0 && i < names.len();
-                if key.is_empty() || derived && synonym_words.contains(&key) {
+                // A name that loses a number ("Route 53" → "route") would make an
+                // ordinary word a service.
+                let lost_number = key.split(' ').count() != name.split_whitespace().count();
+                if key.is_empty() || derived && synonym_words.contains(&key) || lost_number {
                     continue;
                 }
                 n.max_service = n.max_service.max(key.split(' ').count());
@@ -629,6 +632,8 @@ impl Normalizer {
         let mut in_service = vec![false; words.len()];
         let mut negated: Vec<String> = Vec::new();
         let mut in_focus: Vec<String> = Vec::new();
+        // Services of the sentence just before a long text's question.
+        let mut near_focus: Vec<String> = Vec::new();
         let mut i = 0;
         while i < words.len() {
             let found = longest(&self.services, self.max_service, &words, i, &mut key);
@@ -646,6 +651,13 @@ impl Normalizer {
                     if i >= focus_from && !in_focus.contains(id) {
                         in_focus.push(id.clone());
                     }
+                    if i < focus_from
+                        && focus_from > 0
+                        && sentence_of[i] + 1 >= sentence_of[focus_from]
+                        && !near_focus.contains(id)
+                    {
+                        near_focus.push(id.clone());
+                    }
                     i += len;
                 }
                 None => i += 1,
@@ -658,6 +670,9 @@ impl Normalizer {
         // and RDS. Who patches the RDS engine?").
         if focus_from > 0 && in_focus.iter().any(|id| out.services.contains(id)) {
             out.services.retain(|id| in_focus.contains(id));
+        } else if focus_from > 0 && near_focus.iter().any(|id| out.services.contains(id)) {
+            // "…asks whether the DynamoDB table is encrypted. Who performs that?"
+            out.services.retain(|id| near_focus.contains(id));
         }
         let mut i = 0;
         while i < words.len() {
@@ -709,7 +724,7 @@ impl Normalizer {
         let names_aws = in_service.iter().any(|&b| b)
             || raw.iter().enumerate().any(|(i, w)| {
                 matches!(w.as_str(), "aws" | "amazon" | "amazons")
-                    && (i == 0 || raw[i - 1] != "non")
+                    && (i == 0 || !matches!(raw[i - 1].as_str(), "non" | "no" | "not" | "without"))
             });
         out.outside = elsewhere && !names_aws;
         out
@@ -735,8 +750,14 @@ impl Normalizer {
         let Some(last) = (0..raw.len()).rev().find(|&j| asks(j)) else {
             return 0;
         };
-        let sentence = sentence_of[last];
-        let start = sentence_of.iter().position(|&s| s == sentence).unwrap_or(0);
+        let mut sentence = sentence_of[last];
+        let mut start = sentence_of.iter().position(|&s| s == sentence).unwrap_or(0);
+        // "…which party now handles patching? Who is it?": a short closing question
+        // asks about the sentence before it.
+        if last + 1 - start <= 4 && sentence > 0 {
+            sentence -= 1;
+            start = sentence_of.iter().position(|&s| s == sentence).unwrap_or(0);
+        }
         let first_ask = (start..raw.len()).find(|&j| asks(j)).unwrap_or(start);
         let from = if last + 1 - start > LONG_SENTENCE {
             first_ask
