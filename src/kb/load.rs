@@ -54,7 +54,10 @@ struct RawServices {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawOutside {
-    outside: Vec<String>,
+    #[serde(default)]
+    providers: Vec<String>,
+    #[serde(default)]
+    places: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -389,19 +392,26 @@ fn load_vocabulary(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vocabulary
             }
         }
     }
-    let mut outside = Vec::new();
+    let (mut outside_providers, mut outside_places) = (Vec::new(), Vec::new());
     let outside_path = dir.join("vocabulary/outside.yaml");
     if outside_path.exists() {
         if let Some(file) = SourceFile::read(&outside_path, diags) {
             if let Some(raw) = file.top::<RawOutside>(diags) {
-                for (i, phrase) in raw.outside.into_iter().enumerate() {
-                    if phrase.trim().is_empty() {
-                        diags.push(file.diag(
-                            &NodePath::root().key("outside").index(i),
-                            "empty phrase".into(),
-                        ));
+                for (key, list, out) in [
+                    ("providers", raw.providers, &mut outside_providers),
+                    ("places", raw.places, &mut outside_places),
+                ] {
+                    for (i, phrase) in list.into_iter().enumerate() {
+                        if phrase.trim().is_empty() {
+                            diags.push(
+                                file.diag(
+                                    &NodePath::root().key(key).index(i),
+                                    "empty phrase".into(),
+                                ),
+                            );
+                        }
+                        out.push(phrase);
                     }
-                    outside.push(phrase);
                 }
             }
         }
@@ -409,7 +419,8 @@ fn load_vocabulary(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vocabulary
     (diags.len() == before).then_some(Vocabulary {
         services,
         synonyms,
-        outside,
+        outside_providers,
+        outside_places,
     })
 }
 

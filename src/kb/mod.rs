@@ -84,9 +84,12 @@ pub struct Vocabulary {
     pub services: Vec<Service>,
     /// Each group's first word is its canonical form.
     pub synonyms: Vec<Vec<String>>,
-    /// Phrases that put a question outside AWS ("Azure", "on-premises", "my laptop"):
-    /// with no AWS word beside them, the matcher does not answer.
-    pub outside: Vec<String>,
+    /// Other providers, SaaS and legal words ("Azure", "Gmail", "liable"): a question
+    /// using one and not naming AWS itself is not answered.
+    pub outside_providers: Vec<String>,
+    /// The asker's own places ("on-premises", "my laptop"): a question using one and
+    /// naming neither AWS nor an AWS service is not answered.
+    pub outside_places: Vec<String>,
 }
 
 impl Vocabulary {

@@ -99,15 +99,19 @@ struct EntryInfo {
     owner: Owner,
     /// The services the entry is about: declared, or (for entries that declare none and
     /// have no cases) named in how it is asked.
-    services: Vec<String>,
+    services: Vec<Svc>,
     cases: Vec<CaseInfo>,
-    /// The "it depends" entry one of whose cases this entry answers: its general rule.
-    general: Option<usize>,
+    /// The "it depends" entries one of whose cases this entry answers (their general
+    /// rules), the first one first.
+    general: Vec<usize>,
 }
+
+/// A service, by its index in the vocabulary.
+type Svc = u16;
 
 /// One addressable case of an "it depends" entry.
 struct CaseInfo {
-    services: Vec<String>,
+    services: Vec<Svc>,
     /// Phrases (as tokens) that select the case.
     when: Vec<Vec<String>>,
     owner: Owner,
@@ -122,10 +126,14 @@ pub struct Matcher {
     idf: Vec<f32>,
     /// Per term: the documents holding it.
     postings: Vec<Vec<u32>>,
+    /// Per term: whether it only frames the question.
+    framing: Vec<bool>,
     docs: Vec<Doc>,
     entries: Vec<EntryInfo>,
-    /// Service variant → its family (`rds_custom_oracle` → `rds_custom`).
-    parents: HashMap<String, String>,
+    /// Service ids as numbers, so that scoring compares numbers, not strings.
+    service_ids: HashMap<String, Svc>,
+    /// Per service: its family (`rds_custom_oracle` → `rds_custom`).
+    parents: Vec<Option<Svc>>,
     unknown_idf: f32,
 }
 
@@ -143,6 +151,9 @@ impl std::fmt::Debug for Matcher {
 /// thousand entries are scored exactly; beyond, the shortest documents holding the term
 /// (the strongest matches) are kept, which keeps query time sublinear.
 const MAX_POSTINGS: usize = 1024;
+/// Framing terms ("AWS", "customer") are in most questions and documents and weigh a
+/// quarter of a topic word: their shortest documents are enough to break ties.
+const MAX_FRAMING_POSTINGS: usize = 128;
 /// How many ranked entries a query keeps.
 const RANKED: usize = 16;
 
@@ -187,10 +198,17 @@ const TIE: f32 = 0.02;
 /// question has a single topic word ("keys"): too vague to pick one entry.
 const VAGUE: f32 = 0.75;
 /// Confidence kept for a how-to or fact question ("how do I create a bucket?").
-const HOW_TO: f32 = 0.75;
+const HOW_TO: f32 = 0.65;
 
+/// Score kept for a wh-question that asks for a fact, not an owner ("what is Macie?").
+const FACT: f32 = 0.45;
 /// Confidence kept when a question is about somewhere else than AWS ("in Azure").
 const OUTSIDE: f32 = 0.3;
+
+/// A case entry within this of its general entry's score gives way to it.
+const GENERAL_MARGIN: f32 = 0.05;
+/// A case entry of the side a question names is taken at this share of the best score.
+const SIDE_MARGIN: f32 = 0.8;
 
 /// How much a long text's scenario words weigh beside the words of its question.
 const SCENARIO: f32 = 0.6;
@@ -303,31 +321,44 @@ impl Matcher {
         for list in &mut postings {
             list.sort_by(|&a, &b| docs[a as usize].norm.total_cmp(&docs[b as usize].norm));
         }
+        let service_ids: HashMap<String, Svc> = kb
+            .vocabulary()
+            .services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i as Svc))
+            .collect();
+        let ids_of = |names: &[String]| -> Vec<Svc> {
+            names
+                .iter()
+                .filter_map(|n| service_ids.get(n).copied())
+                .collect()
+        };
         let mut entries: Vec<EntryInfo> = kb
             .entries()
             .iter()
             .zip(entry_services)
             .map(|(e, services)| EntryInfo {
                 owner: e.owner,
-                services,
+                services: ids_of(&services),
                 cases: e
                     .cases
                     .iter()
                     .map(|c| CaseInfo {
-                        services: c.services.clone(),
+                        services: ids_of(&c.services),
                         when: c.when.iter().map(|w| normalizer.tokens(w)).collect(),
                         owner: c.owner,
                         target: c.entry.as_deref().and_then(|id| index_of.get(id).copied()),
                     })
                     .collect(),
-                general: None,
+                general: Vec::new(),
             })
             .collect();
         for g in 0..entries.len() {
             let targets: Vec<usize> = entries[g].cases.iter().filter_map(|c| c.target).collect();
             for t in targets {
-                if t != g && entries[t].general.is_none() {
-                    entries[t].general = Some(g);
+                if t != g && !entries[t].general.contains(&g) {
+                    entries[t].general.push(g);
                 }
             }
         }
@@ -335,7 +366,7 @@ impl Matcher {
             .vocabulary()
             .services
             .iter()
-            .filter_map(|s| Some((s.id.clone(), s.parent.clone()?)))
+            .map(|s| s.parent.as_ref().and_then(|p| service_ids.get(p).copied()))
             .collect();
         Matcher {
             normalizer,
@@ -344,6 +375,8 @@ impl Matcher {
             postings,
             docs,
             entries,
+            framing: scale.iter().map(|&s| s < 1.0).collect(),
+            service_ids,
             parents,
             unknown_idf: (1.0 + n).ln(),
         }
@@ -407,7 +440,12 @@ impl Matcher {
                 let w = self.idf[t as usize] * quality * weight;
                 // Postings are sorted shortest document first (the best possible match
                 // for this term), so a cut keeps the documents that matter most.
-                for &d in self.postings[t as usize].iter().take(MAX_POSTINGS) {
+                let cap = if self.framing[t as usize] {
+                    MAX_FRAMING_POSTINGS
+                } else {
+                    MAX_POSTINGS
+                };
+                for &d in self.postings[t as usize].iter().take(cap) {
                     let slot = &mut overlap[d as usize];
                     if *slot == 0.0 {
                         touched.push(d);
@@ -462,21 +500,24 @@ impl Matcher {
 
     /// The services asked about and the families they belong to: a question about RDS
     /// Custom for Oracle is also about RDS Custom (never the reverse).
-    fn with_families(&self, services: &[String]) -> Vec<String> {
-        let mut out = services.to_vec();
-        for s in services {
-            let mut at = s;
-            while let Some(p) = self.parents.get(at) {
-                if !out.contains(p) {
-                    out.push(p.clone());
+    fn with_families(&self, services: &[String]) -> Vec<Svc> {
+        let mut out: Vec<Svc> = services
+            .iter()
+            .filter_map(|s| self.service_ids.get(s).copied())
+            .collect();
+        let mut i = 0;
+        while i < out.len() {
+            if let Some(p) = self.parents[out[i] as usize] {
+                if !out.contains(&p) {
+                    out.push(p);
                 }
-                at = p;
             }
+            i += 1;
         }
         out
     }
 
-    fn service_factor(&self, entry: usize, asked: &[String]) -> f32 {
+    fn service_factor(&self, entry: usize, asked: &[Svc]) -> f32 {
         let info = &self.entries[entry];
         if asked.is_empty() {
             return if info.services.is_empty() {
@@ -485,7 +526,7 @@ impl Matcher {
                 UNASKED_SERVICE
             };
         }
-        let hit = |svcs: &[String]| svcs.iter().any(|s| asked.contains(s));
+        let hit = |svcs: &[Svc]| svcs.iter().any(|s| asked.contains(s));
         if hit(&info.services) || info.cases.iter().any(|c| hit(&c.services)) {
             SAME_SERVICE
         } else if info.services.is_empty() {
@@ -493,7 +534,7 @@ impl Matcher {
         } else if info
             .services
             .iter()
-            .any(|s| self.parents.get(s).is_some_and(|p| asked.contains(p)))
+            .any(|&s| self.parents[s as usize].is_some_and(|p| asked.contains(&p)))
         {
             // A variant of the family asked about ("RDS Custom" asked, an entry about
             // RDS Custom for Oracle): neither boosted nor pushed away.
@@ -518,7 +559,9 @@ impl Matcher {
             };
         };
         let asked = self.with_families(&q.services);
-        let (entry, owner, via) = self.route(top, &q, &asked);
+        let chosen = self.prefer_general(top, top_score, &ranked);
+        let (entry, owner, via) = self.route(chosen, &q, &asked);
+        let (entry, owner, via) = self.by_side(entry, owner, via, top_score, &ranked, &q);
         // Close runner-up with another owner: less sure.
         let mut score = top_score.min(1.0);
         // Several entries matched equally well: the question is too vague to pick one.
@@ -536,6 +579,9 @@ impl Matcher {
         }
         if q.outside {
             score *= OUTSIDE;
+        }
+        if q.fact {
+            score *= FACT;
         }
         if q.how_to {
             score *= HOW_TO;
@@ -578,15 +624,55 @@ impl Matcher {
         }
     }
 
+    /// An entry that answers one case of a general entry, matched barely better than the
+    /// general entry itself, gives way to it: the question did not say which case it
+    /// means (routing still picks the case when it did).
+    fn prefer_general(&self, top: usize, top_score: f32, ranked: &[(usize, f32)]) -> usize {
+        let generals = &self.entries[top].general;
+        ranked
+            .iter()
+            .find(|&&(e, s)| generals.contains(&e) && s >= top_score - GENERAL_MARGIN)
+            .map_or(top, |&(g, _)| g)
+    }
+
+    /// A general "it depends" answer to a question that says whose thing it is ("my own
+    /// developers", "AWS's own staff") becomes the case of that side, when one of its
+    /// case entries matched nearly as well.
+    fn by_side(
+        &self,
+        entry: usize,
+        owner: Owner,
+        via: Option<usize>,
+        top_score: f32,
+        ranked: &[(usize, f32)],
+        q: &Normalized,
+    ) -> (usize, Owner, Option<usize>) {
+        let has = |side: &str| q.terms.iter().any(|t| t.text == side);
+        let side = match (has(normalize::AWS_SIDE), has(normalize::CUSTOMER_SIDE)) {
+            (true, false) => Owner::Aws,
+            (false, true) => Owner::Customer,
+            _ => return (entry, owner, via),
+        };
+        let info = &self.entries[entry];
+        if owner != Owner::Shared || info.cases.is_empty() {
+            return (entry, owner, via);
+        }
+        ranked
+            .iter()
+            .filter(|&&(_, s)| s >= top_score * SIDE_MARGIN)
+            .find_map(|&(e, _)| {
+                info.cases
+                    .iter()
+                    .find(|c| c.target == Some(e) && c.owner == side)
+                    .map(|c| (e, c.owner, Some(entry)))
+            })
+            .unwrap_or((entry, owner, via))
+    }
+
     /// Follows an "it depends" entry to the case the question selects: by its words
     /// (`when`) and by the services asked about; the most specific case wins. An entry
     /// that answers a case of a general entry names that entry as its context (`via`).
-    fn route(
-        &self,
-        entry: usize,
-        q: &Normalized,
-        asked: &[String],
-    ) -> (usize, Owner, Option<usize>) {
+    fn route(&self, entry: usize, q: &Normalized, asked: &[Svc]) -> (usize, Owner, Option<usize>) {
         let info = &self.entries[entry];
         let mut best: Option<(usize, &CaseInfo)> = None;
         // Owners of cases selected by words alone: a question that names both sides
@@ -625,7 +711,7 @@ impl Matcher {
                 Some(t) => (t, case.owner, Some(entry)),
                 None => (entry, case.owner, None),
             },
-            None => (entry, info.owner, info.general),
+            None => (entry, info.owner, info.general.first().copied()),
         }
     }
 }

@@ -353,6 +353,9 @@ pub struct Normalized {
     pub cue: bool,
     /// The text is a how-to or fact question with no word that asks whose job it is.
     pub how_to: bool,
+    /// A wh-question ("what is…", "which is better…") that neither asks whose job
+    /// something is nor names a party: it asks for a fact, not an owner.
+    pub fact: bool,
     /// Every word in order as a stem, stopwords included and synonyms not folded: what
     /// case phrases (`when: [of the cloud]`, `when: [guest os]`) are looked for in.
     pub tokens: Vec<String>,
@@ -387,8 +390,9 @@ pub struct Normalizer {
     stop: HashSet<String>,
     framing: HashSet<String>,
     known: FuzzyWords,
-    /// Phrases (as stems) that put a text outside AWS.
-    outside: Vec<Vec<String>>,
+    /// Phrases (as stems) that put a text outside AWS: other providers, then places.
+    outside_providers: Vec<Vec<String>>,
+    outside_places: Vec<Vec<String>>,
     /// Stems of known words: a word whose stem is known is not a typo ("rout" = route).
     known_stems: HashSet<String>,
     /// Known words and their stems, so that most words are not stemmed again per query.
@@ -438,7 +442,8 @@ impl Normalizer {
             stop: HashSet::default(),
             framing: HashSet::default(),
             known: FuzzyWords::default(),
-            outside: Vec::new(),
+            outside_providers: Vec::new(),
+            outside_places: Vec::new(),
             known_stems: HashSet::default(),
             stems: HashMap::default(),
         };
@@ -480,12 +485,17 @@ impl Normalizer {
         for w in STOPWORDS {
             n.stop.insert(n.stem(w));
         }
-        n.outside = vocab
-            .outside
-            .iter()
-            .map(|p| Self::words(p).iter().map(|w| n.stem(w)).collect::<Vec<_>>())
-            .filter(|p: &Vec<String>| !p.is_empty())
-            .collect();
+        let stems_of = |list: &[String], n: &Normalizer| -> Vec<Vec<String>> {
+            list.iter()
+                // A phrase that loses a number ("Office 365" → "office") would match
+                // ordinary words ("officer"): such phrases are left out.
+                .filter(|p| Self::words(p).len() == p.split_whitespace().count())
+                .map(|p| Self::words(p).iter().map(|w| n.stem(w)).collect::<Vec<_>>())
+                .filter(|p| !p.is_empty())
+                .collect()
+        };
+        n.outside_providers = stems_of(&vocab.outside_providers, &n);
+        n.outside_places = stems_of(&vocab.outside_places, &n);
         for w in FRAMING {
             let canon = n.key(w).replace(' ', "_");
             n.framing.insert(canon);
@@ -588,6 +598,8 @@ impl Normalizer {
         let mut raw: Vec<String> = Vec::new();
         // The sentence of each entry of `words`.
         let mut sentence_of: Vec<usize> = Vec::new();
+        // The word as meant: a typo replaced by the known word it was corrected to.
+        let mut spelled: Vec<String> = Vec::new();
         for (w, sentence) in Self::words_in_sentences(text) {
             let stem = match self.stems.get(&w) {
                 Some(st) => st.clone(),
@@ -601,6 +613,7 @@ impl Normalizer {
                 // ("rain" is not "train"), so trust it less.
                 let per_edit = if w.chars().count() <= 5 { 0.3 } else { 0.12 };
                 raw.push(w.clone());
+                spelled.push(fixed.to_string());
                 words.push((self.stem(fixed), 1.0 - per_edit * d as f32, false));
             } else {
                 // Glued words ("securitygroup"): split when both halves are known.
@@ -619,6 +632,9 @@ impl Normalizer {
             }
             while sentence_of.len() < raw.len() {
                 sentence_of.push(sentence);
+            }
+            while spelled.len() < raw.len() {
+                spelled.push(raw[spelled.len()].clone());
             }
         }
         let focus_from = Self::focus_start(&raw, &sentence_of);
@@ -697,7 +713,7 @@ impl Normalizer {
         }
         // Whose thing it is, when the text says so ("AWS's own staff", "the AWS network",
         // "my employees", "our own"): a topic word, unlike the parties themselves.
-        for (i, side) in sides(&raw) {
+        for (i, side) in sides(&spelled) {
             out.terms.push(Term {
                 text: side.to_string(),
                 quality: 1.0,
@@ -714,19 +730,38 @@ impl Normalizer {
                 raw.windows(pat.len())
                     .any(|win| win.iter().zip(pat.iter()).all(|(a, b)| a == b))
             });
-        out.framing = framing(&raw);
-        let stems: Vec<&str> = words.iter().map(|w| w.0.as_str()).collect();
-        let elsewhere = self.outside.iter().any(|p| {
-            stems
-                .windows(p.len())
-                .any(|w| w.iter().zip(p).all(|(a, b)| a == b))
+        // "What is Amazon Macie?", "difference between SQS and SNS?": a wh-question that
+        // neither asks whose job something is nor names a party asks for a fact.
+        // "How do I…", "can you…" are generic: they name nobody's responsibility.
+        let party = raw.iter().enumerate().any(|(i, w)| {
+            (CUSTOMER_WORDS.contains(&w.as_str()) && !matches!(w.as_str(), "i" | "me"))
+                || (AWS_WORDS.contains(&w.as_str())
+                    && !in_service[i]
+                    && !raw.get(i + 1).is_some_and(|n| TOOLS.contains(&n.as_str())))
         });
-        let names_aws = in_service.iter().any(|&b| b)
-            || raw.iter().enumerate().any(|(i, w)| {
-                matches!(w.as_str(), "aws" | "amazon" | "amazons")
-                    && (i == 0 || !matches!(raw[i - 1].as_str(), "non" | "no" | "not" | "without"))
-            });
-        out.outside = elsewhere && !names_aws;
+        out.fact = !strong
+            && !party
+            && raw
+                .first()
+                .is_some_and(|w| FACT_OPENERS.contains(&w.as_str()));
+        out.framing = framing(&raw);
+        // As written: "Gmail" must not be corrected into a word the knowledge base knows.
+        let written: Vec<String> = raw.iter().map(|w| self.stem(w)).collect();
+        let stems: Vec<&str> = written.iter().map(String::as_str).collect();
+        let uses = |phrases: &[Vec<String>]| {
+            phrases.iter().any(|p| {
+                stems
+                    .windows(p.len())
+                    .any(|w| w.iter().zip(p).all(|(a, b)| a == b))
+            })
+        };
+        let says_aws = raw.iter().enumerate().any(|(i, w)| {
+            matches!(w.as_str(), "aws" | "amazon" | "amazons")
+                && (i == 0 || !matches!(raw[i - 1].as_str(), "non" | "no" | "not" | "without"))
+        });
+        let names_service = in_service.iter().any(|&b| b);
+        out.outside = (uses(&self.outside_providers) && !says_aws)
+            || (uses(&self.outside_places) && !says_aws && !names_service);
         out
     }
 
@@ -887,7 +922,11 @@ fn sides(raw: &[String]) -> Vec<(usize, &'static str)> {
         };
         let Some(noun) = next(after) else { continue };
         let side = match w.as_str() {
-            "aws" | "amazon" | "amazons" if AWS_THINGS.contains(&noun) => AWS_SIDE,
+            "aws" | "amazon" | "amazons" | "provider" | "providers"
+                if AWS_THINGS.contains(&noun) =>
+            {
+                AWS_SIDE
+            }
             "my" | "our" | "customer" | "customers" | "your" if CUSTOMER_THINGS.contains(&noun) => {
                 CUSTOMER_SIDE
             }
@@ -899,6 +938,44 @@ fn sides(raw: &[String]) -> Vec<(usize, &'static str)> {
     }
     out
 }
+
+/// What "AWS" names when it is a tool, not a party ("the AWS CLI").
+const TOOLS: &[&str] = &[
+    "cli",
+    "console",
+    "sdk",
+    "sdks",
+    "documentation",
+    "docs",
+    "certification",
+    "exam",
+    "certified",
+    "free",
+    "pricing",
+    "calculator",
+];
+
+/// Openings of questions that ask for a fact unless they name a party or responsibility.
+const FACT_OPENERS: &[&str] = &[
+    "what",
+    "whats",
+    "how",
+    "when",
+    "where",
+    "why",
+    "which",
+    "define",
+    "explain",
+    "describe",
+    "list",
+    "compare",
+    "difference",
+    "can",
+    "could",
+    "roughly",
+    "summarize",
+    "summarise",
+];
 
 const AWS_WORDS: &[&str] = &["aws", "amazon", "amazons", "provider"];
 const CUSTOMER_WORDS: &[&str] = &[
@@ -988,7 +1065,8 @@ mod tests {
                 vec!["configure".into(), "config".into()],
                 vec!["firewall".into(), "security group".into()],
             ],
-            outside: vec!["azure".into(), "on premises".into()],
+            outside_providers: vec!["azure".into()],
+            outside_places: vec!["on premises".into()],
         };
         Normalizer::new(&vocab, ["Who patches the guest OS on an instance?"])
     }
