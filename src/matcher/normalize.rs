@@ -390,6 +390,9 @@ pub struct Normalizer {
     stop: HashSet<String>,
     framing: HashSet<String>,
     known: FuzzyWords,
+    /// `CUES` and `STRONG_CUES` as sets: every word of every question is looked up.
+    cues: HashSet<&'static str>,
+    strong_cues: HashSet<&'static str>,
     /// Phrases (as stems) that put a text outside AWS: other providers, then places.
     outside_providers: Vec<Vec<String>>,
     outside_places: Vec<Vec<String>>,
@@ -444,6 +447,8 @@ impl Normalizer {
             known: FuzzyWords::default(),
             outside_providers: Vec::new(),
             outside_places: Vec::new(),
+            cues: CUES.iter().copied().collect(),
+            strong_cues: STRONG_CUES.iter().copied().collect(),
             known_stems: HashSet::default(),
             stems: HashMap::default(),
         };
@@ -723,8 +728,8 @@ impl Normalizer {
                 focus: i >= focus_from,
             });
         }
-        out.cue = raw.iter().any(|w| CUES.contains(&w.as_str()));
-        let strong = raw.iter().any(|w| STRONG_CUES.contains(&w.as_str()));
+        out.cue = raw.iter().any(|w| self.cues.contains(w.as_str()));
+        let strong = raw.iter().any(|w| self.strong_cues.contains(w.as_str()));
         out.how_to = !strong
             && HOW_TO.iter().any(|pat| {
                 raw.windows(pat.len())
@@ -746,20 +751,26 @@ impl Normalizer {
                 .is_some_and(|w| FACT_OPENERS.contains(&w.as_str()));
         out.framing = framing(&raw);
         // As written: "Gmail" must not be corrected into a word the knowledge base knows.
-        let written: Vec<String> = raw.iter().map(|w| self.stem(w)).collect();
+        let written: Vec<String> = raw
+            .iter()
+            .map(|w| match self.stems.get(w) {
+                Some(st) => st.clone(),
+                None => self.stem(w),
+            })
+            .collect();
         let stems: Vec<&str> = written.iter().map(String::as_str).collect();
         let uses = |phrases: &[Vec<String>]| {
             phrases.iter().any(|p| {
                 stems
                     .windows(p.len())
-                    .any(|w| w.iter().zip(p).all(|(a, b)| a == b))
+                    .any(|w| w[0] == p[0] && w.iter().zip(p).all(|(a, b)| a == b))
             })
         };
         let says_aws = raw.iter().enumerate().any(|(i, w)| {
             matches!(w.as_str(), "aws" | "amazon" | "amazons")
                 && (i == 0 || !matches!(raw[i - 1].as_str(), "non" | "no" | "not" | "without"))
         });
-        let names_service = in_service.iter().any(|&b| b);
+        let names_service = !out.services.is_empty();
         out.outside = (uses(&self.outside_providers) && !says_aws)
             || (uses(&self.outside_places) && !says_aws && !names_service);
         out
