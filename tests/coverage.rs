@@ -72,7 +72,9 @@ owner_is! {
     rds_os_patching_is_aws: "rds_os_patching" => Aws;
     rds_access_controls_are_customer: "rds_database_access_controls" => Customer;
     rds_data_and_schema_is_customer: "rds_data_and_schema" => Customer;
-    rds_custom_os_patching_is_customer: "rds_custom_os_patching" => Customer;
+    rds_custom_os_patching_depends_on_the_engine: "rds_custom_os_patching" => Shared;
+    rds_custom_for_oracle_os_patching_is_customer: "rds_custom_oracle_os_patching" => Customer;
+    rds_custom_for_sql_server_os_patching_is_aws: "rds_custom_sqlserver_os_patching" => Aws;
     lambda_runtime_patching_is_aws: "lambda_runtime_patching" => Aws;
     lambda_code_is_customer: "lambda_function_code" => Customer;
     lambda_execution_role_is_customer: "lambda_execution_role" => Customer;
@@ -141,10 +143,11 @@ fn os_patching_depends_on_the_service() {
     let e = kb()
         .get("os_patching_depends")
         .expect("os_patching_depends");
+    // The service's own case: selected by the service alone, with no words.
     let owner_for = |svc: &str| {
         e.cases
             .iter()
-            .find(|c| c.services.iter().any(|s| s == svc))
+            .find(|c| c.when.is_empty() && c.services.iter().any(|s| s == svc))
             .map(|c| c.owner)
     };
     assert_eq!(owner_for("ec2"), Some(Owner::Customer));
@@ -194,7 +197,8 @@ fn every_source_is_an_aws_page_with_a_readable_title_and_a_checked_date() {
             s.title
         );
         assert!(
-            s.url.starts_with("https://") && s.url.contains("amazon"),
+            s.url.starts_with("https://")
+                && (s.url.contains(".amazon.com/") || s.url.contains(".awsstatic.com/")),
             "{}: source url {:?}",
             e.id,
             s.url
@@ -208,28 +212,33 @@ fn every_source_is_an_aws_page_with_a_readable_title_and_a_checked_date() {
     }
 }
 
-/// One responsibility, one owner: asked its own question, every entry is answered with
-/// its owner. Two entries answering the same question with different owners fail here.
+/// One responsibility, one owner: asked its own question, no entry is answered with
+/// another owner. Two entries answering the same question with different owners fail here.
+/// (A few broad questions may get "did you mean" instead: at most 2% of entries.)
 #[test]
 fn every_entry_question_gets_its_own_owner() {
     let kb = kb();
-    let matcher = srm_bot::matcher::Matcher::new(&kb);
-    let wrong: Vec<String> = kb
-        .entries()
-        .iter()
-        .filter_map(|e| {
-            let a = matcher.best(&e.question);
-            (a.owner() != Some(e.owner)).then(|| {
-                format!(
-                    "{} ({}) answered {:?} via {:?}: {}",
-                    e.id,
-                    e.owner.id(),
-                    a.owner(),
-                    a.candidate.map(|c| kb.entries()[c.0].id.as_str()),
-                    e.question
-                )
-            })
-        })
-        .collect();
+    let matcher = srm_bot::matcher::Matcher::new(kb);
+    let (mut wrong, mut unsure) = (Vec::new(), Vec::new());
+    for e in kb.entries() {
+        let a = matcher.best(&e.question);
+        match a.owner() {
+            Some(o) if o == e.owner => {}
+            Some(o) => wrong.push(format!(
+                "{} ({}) answered {} via {:?}: {}",
+                e.id,
+                e.owner.id(),
+                o.id(),
+                a.candidate.map(|c| kb.entries()[c.0].id.as_str()),
+                e.question
+            )),
+            None => unsure.push(e.id.as_str()),
+        }
+    }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(
+        unsure.len() * 50 <= kb.entries().len(),
+        "{} entries not answered: {unsure:?}",
+        unsure.len()
+    );
 }

@@ -148,7 +148,7 @@ async fn ask_autocomplete_and_mentions() {
             11,
             "ann",
             "ask",
-            json!([{"name": "question", "type": 3, "value": "keys"}]),
+            json!([{"name": "question", "type": 3, "value": "encryption"}]),
             0,
         ),
     );

@@ -150,7 +150,7 @@ async fn knowledge_reloads_on_sighup_and_a_broken_one_keeps_the_old() {
 
     std::fs::write(
         kb.join("zebra.yaml"),
-        "topic: physical\nentries:\n  - id: zebra_feeding\n    question: Who feeds the zebras in the data center?\n    owner: aws\n    rationale: Everything inside AWS facilities is AWS's to look after.\n    phrasings: [who feeds the zebras, zebra feeding duty, are the zebras mine to feed]\n    source: A test entry\n",
+        "topic: physical\nentries:\n  - id: zebra_feeding\n    question: Who feeds the zebras in the data center?\n    owner: aws\n    rationale: Everything inside AWS facilities is AWS's to look after.\n    phrasings: [who feeds the zebras, zebra feeding duty, are the zebras mine to feed]\n    source: {title: \"Test entry\", url: \"https://aws.amazon.com/compliance/shared-responsibility-model/\", checked: 2026-11-24}\n",
     )
     .unwrap();
     let pid = bot.child.id().unwrap().to_string();
@@ -172,7 +172,7 @@ async fn knowledge_reloads_on_sighup_and_a_broken_one_keeps_the_old() {
     // A broken file: the reload reports file, line and field, and the old knowledge stays.
     std::fs::write(
         kb.join("broken.yaml"),
-        "topic: x\nentries:\n  - id: broken_one\n    question: Q?\n    owner: amazon\n    rationale: R.\n    phrasings: [a, b, c]\n    source: S\n",
+        "topic: x\nentries:\n  - id: broken_one\n    question: Q?\n    owner: amazon\n    rationale: R.\n    phrasings: [a, b, c]\n    source: {title: \"Test entry\", url: \"https://aws.amazon.com/compliance/shared-responsibility-model/\", checked: 2026-11-24}\n",
     )
     .unwrap();
     let reply = admin_reload(&fake).await;

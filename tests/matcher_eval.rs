@@ -1,6 +1,8 @@
 //! The matcher measured on labelled question sets (see `srm_bot::matcher::eval`):
-//! - `tests/eval/dev.tsv` and `tests/eval/dev_extra.tsv`: the development sets the matcher
-//!   and the knowledge base were tuned on;
+//! - `tests/eval/dev.tsv`, `dev_extra.tsv` and `dev_more.tsv`: the development sets the
+//!   matcher and the knowledge base were tuned on;
+//! - `tests/eval/calibration.tsv`: used only to fit the confidence calibration and to
+//!   choose the answer threshold (the knowledge base was never tuned on it);
 //! - `tests/eval/test.tsv`: the held-out test set, written before any tuning by a helper
 //!   who read only AWS documentation and the seeds. Its figures are the ones the README
 //!   quotes; these tests fail when they drop more than a point below the level reached.
@@ -80,45 +82,45 @@ fn held_out_test_set_levels_do_not_drop() {
     assert_levels(
         "test.tsv",
         &r,
+        // Measured: 88.9% / 98.6% / 5.6% (2026-11-24, 671 entries).
         Levels {
-            in_domain: 0.0,
-            off_topic: 0.0,
-            max_confidently_wrong: 1.0,
+            in_domain: 0.879,
+            off_topic: 0.976,
+            max_confidently_wrong: 0.066,
         },
     );
 }
 
 #[test]
-fn development_sets_levels_do_not_drop() {
-    for (file, levels) in [
-        (
-            "dev.tsv",
-            Levels {
-                in_domain: 0.0,
-                off_topic: 0.0,
-                max_confidently_wrong: 1.0,
-            },
-        ),
-        (
-            "dev_extra.tsv",
-            Levels {
-                in_domain: 0.0,
-                off_topic: 0.0,
-                max_confidently_wrong: 1.0,
-            },
-        ),
+fn development_and_calibration_sets_levels_do_not_drop() {
+    // Measured (in-domain / off-topic / confidently wrong), 2026-11-24, 671 entries:
+    // dev 91.7 / 100 / 0.0, dev_extra 97.4 / 100 / 0.0, dev_more 96.3 / 96.8 / 0.9,
+    // calibration 90.6 / 96.9 / 3.3.
+    for (file, in_domain, off_topic, max_confidently_wrong) in [
+        ("dev.tsv", 0.907, 0.99, 0.01),
+        ("dev_extra.tsv", 0.964, 0.99, 0.01),
+        ("dev_more.tsv", 0.953, 0.958, 0.019),
+        ("calibration.tsv", 0.896, 0.959, 0.043),
     ] {
         let r = report(file);
-        assert_levels(file, &r, levels);
+        assert_levels(
+            file,
+            &r,
+            Levels {
+                in_domain,
+                off_topic,
+                max_confidently_wrong,
+            },
+        );
     }
 }
 
 #[test]
 fn confidence_is_calibrated_where_it_is_high() {
-    // Answers given with confidence ≥ 0.9 across all sets are right at least 90% of the
-    // time, so the number shown means something.
+    // Answers shown with confidence ≥ 0.9 on the sets not tuned on (calibration, test) are
+    // right at least 90% of the time, so the number shown means something.
     let (mut answered, mut right) = (0, 0);
-    for file in ["dev.tsv", "dev_extra.tsv", "test.tsv"] {
+    for file in ["calibration.tsv", "test.tsv"] {
         for b in report(file).calibration.iter().filter(|b| b.low >= 0.9) {
             answered += b.answered;
             right += b.right;
@@ -127,7 +129,7 @@ fn confidence_is_calibrated_where_it_is_high() {
     assert!(answered > 0);
     let share = right as f64 / answered as f64;
     assert!(
-        share >= 0.0,
+        share >= 0.9,
         "answers at ≥ 0.9 confidence right {:.1}% of the time",
         share * 100.0
     );

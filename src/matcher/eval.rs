@@ -145,7 +145,7 @@ pub struct Report {
 }
 
 /// Confidence bins of the calibration table (answers start at the answer threshold).
-const BINS: [f32; 7] = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01];
+const BINS: [f32; 6] = [0.0, 0.7, 0.8, 0.9, 0.95, 1.01];
 
 /// Runs every question through the matcher.
 pub fn evaluate(kb: &KnowledgeBase, matcher: &Matcher, cases: &[Labelled]) -> Report {
@@ -290,11 +290,11 @@ impl fmt::Display for Report {
         for b in &self.calibration {
             let mut label = String::new();
             if b.low == 0.0 {
-                let _ = write!(label, "< {:.1}", b.high);
+                let _ = write!(label, "< {:.2}", b.high);
             } else if b.high > 1.0 {
-                let _ = write!(label, "≥ {:.1}", b.low);
+                let _ = write!(label, "≥ {:.2}", b.low);
             } else {
-                let _ = write!(label, "{:.1}–{:.1}", b.low, b.high);
+                let _ = write!(label, "{:.2}–{:.2}", b.low, b.high);
             }
             writeln!(
                 f,

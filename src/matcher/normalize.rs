@@ -390,9 +390,10 @@ pub struct Normalizer {
     stop: HashSet<String>,
     framing: HashSet<String>,
     known: FuzzyWords,
-    /// `CUES` and `STRONG_CUES` as sets: every word of every question is looked up.
-    cues: HashSet<&'static str>,
-    strong_cues: HashSet<&'static str>,
+    /// The class bits of cue, party and framing words (see `class`).
+    classes: HashMap<&'static str, u16>,
+    /// First stems of the outside phrases, to skip the phrase scan for most questions.
+    outside_first: HashSet<String>,
     /// Phrases (as stems) that put a text outside AWS: other providers, then places.
     outside_providers: Vec<Vec<String>>,
     outside_places: Vec<Vec<String>>,
@@ -447,8 +448,8 @@ impl Normalizer {
             known: FuzzyWords::default(),
             outside_providers: Vec::new(),
             outside_places: Vec::new(),
-            cues: CUES.iter().copied().collect(),
-            strong_cues: STRONG_CUES.iter().copied().collect(),
+            classes: word_classes(),
+            outside_first: HashSet::default(),
             known_stems: HashSet::default(),
             stems: HashMap::default(),
         };
@@ -501,6 +502,12 @@ impl Normalizer {
         };
         n.outside_providers = stems_of(&vocab.outside_providers, &n);
         n.outside_places = stems_of(&vocab.outside_places, &n);
+        n.outside_first = n
+            .outside_providers
+            .iter()
+            .chain(&n.outside_places)
+            .map(|p| p[0].clone())
+            .collect();
         for w in FRAMING {
             let canon = n.key(w).replace(' ', "_");
             n.framing.insert(canon);
@@ -718,7 +725,10 @@ impl Normalizer {
         }
         // Whose thing it is, when the text says so ("AWS's own staff", "the AWS network",
         // "my employees", "our own"): a topic word, unlike the parties themselves.
-        for (i, side) in sides(&spelled) {
+        let class_of = |w: &String| self.classes.get(w.as_str()).copied().unwrap_or(0);
+        let flags: Vec<u16> = raw.iter().map(class_of).collect();
+        let spelled_flags: Vec<u16> = spelled.iter().map(class_of).collect();
+        for (i, side) in sides(&spelled, &spelled_flags) {
             out.terms.push(Term {
                 text: side.to_string(),
                 quality: 1.0,
@@ -728,8 +738,8 @@ impl Normalizer {
                 focus: i >= focus_from,
             });
         }
-        out.cue = raw.iter().any(|w| self.cues.contains(w.as_str()));
-        let strong = raw.iter().any(|w| self.strong_cues.contains(w.as_str()));
+        out.cue = flags.iter().any(|f| f & class::CUE != 0);
+        let strong = flags.iter().any(|f| f & class::STRONG != 0);
         out.how_to = !strong
             && HOW_TO.iter().any(|pat| {
                 raw.windows(pat.len())
@@ -739,17 +749,13 @@ impl Normalizer {
         // neither asks whose job something is nor names a party asks for a fact.
         // "How do I…", "can you…" are generic: they name nobody's responsibility.
         let party = raw.iter().enumerate().any(|(i, w)| {
-            (CUSTOMER_WORDS.contains(&w.as_str()) && !matches!(w.as_str(), "i" | "me"))
-                || (AWS_WORDS.contains(&w.as_str())
+            (flags[i] & class::CUSTOMER != 0 && !matches!(w.as_str(), "i" | "me"))
+                || (flags[i] & class::AWS != 0
                     && !in_service[i]
-                    && !raw.get(i + 1).is_some_and(|n| TOOLS.contains(&n.as_str())))
+                    && flags.get(i + 1).is_none_or(|f| f & class::TOOL == 0))
         });
-        out.fact = !strong
-            && !party
-            && raw
-                .first()
-                .is_some_and(|w| FACT_OPENERS.contains(&w.as_str()));
-        out.framing = framing(&raw);
+        out.fact = !strong && !party && flags.first().is_some_and(|f| f & class::FACT != 0);
+        out.framing = framing(&raw, &flags);
         // As written: "Gmail" must not be corrected into a word the knowledge base knows.
         let written: Vec<String> = raw
             .iter()
@@ -759,12 +765,14 @@ impl Normalizer {
             })
             .collect();
         let stems: Vec<&str> = written.iter().map(String::as_str).collect();
+        let any_first = stems.iter().any(|w| self.outside_first.contains(*w));
         let uses = |phrases: &[Vec<String>]| {
-            phrases.iter().any(|p| {
-                stems
-                    .windows(p.len())
-                    .any(|w| w[0] == p[0] && w.iter().zip(p).all(|(a, b)| a == b))
-            })
+            any_first
+                && phrases.iter().any(|p| {
+                    stems
+                        .windows(p.len())
+                        .any(|w| w[0] == p[0] && w.iter().zip(p).all(|(a, b)| a == b))
+                })
         };
         let says_aws = raw.iter().enumerate().any(|(i, w)| {
             matches!(w.as_str(), "aws" | "amazon" | "amazons")
@@ -921,33 +929,79 @@ pub const AWS_SIDE: &str = "<aws-side>";
 pub const CUSTOMER_SIDE: &str = "<customer-side>";
 
 /// Where a text says whose thing something is: (word index, side term).
-fn sides(raw: &[String]) -> Vec<(usize, &'static str)> {
+fn sides(words: &[String], flags: &[u16]) -> Vec<(usize, &'static str)> {
     let mut out = Vec::new();
-    for (i, w) in raw.iter().enumerate() {
+    for i in 0..words.len() {
         // "AWS's" is "aws" then "s".
-        let next = |k: usize| raw.get(k).map(String::as_str);
-        let after = if next(i + 1) == Some("s") {
+        let after = if words.get(i + 1).is_some_and(|n| n == "s") {
             i + 2
         } else {
             i + 1
         };
-        let Some(noun) = next(after) else { continue };
-        let side = match w.as_str() {
-            "aws" | "amazon" | "amazons" | "provider" | "providers"
-                if AWS_THINGS.contains(&noun) =>
-            {
-                AWS_SIDE
-            }
-            "my" | "our" | "customer" | "customers" | "your" if CUSTOMER_THINGS.contains(&noun) => {
-                CUSTOMER_SIDE
-            }
-            _ => continue,
+        let Some(&noun) = flags.get(after) else {
+            continue;
+        };
+        let side = if flags[i] & class::AWS_OWNER != 0 && noun & class::AWS_THING != 0 {
+            AWS_SIDE
+        } else if flags[i] & class::CUSTOMER_OWNER != 0 && noun & class::CUSTOMER_THING != 0 {
+            CUSTOMER_SIDE
+        } else {
+            continue;
         };
         if !out.iter().any(|(_, s)| *s == side) {
             out.push((i, side));
         }
     }
     out
+}
+
+/// Classes of words, as bits, so that each word of a question is looked up once.
+mod class {
+    pub const AWS: u16 = 1;
+    pub const CUSTOMER: u16 = 1 << 1;
+    pub const NEGATION: u16 = 1 << 2;
+    pub const YES_NO: u16 = 1 << 3;
+    pub const AWS_THING: u16 = 1 << 4;
+    pub const CUSTOMER_THING: u16 = 1 << 5;
+    pub const TOOL: u16 = 1 << 6;
+    pub const FACT: u16 = 1 << 7;
+    pub const CUE: u16 = 1 << 8;
+    pub const STRONG: u16 = 1 << 9;
+    pub const AWS_OWNER: u16 = 1 << 10;
+    pub const CUSTOMER_OWNER: u16 = 1 << 11;
+    pub const TAG: u16 = 1 << 12;
+}
+
+/// The class bits of every word that has some.
+fn word_classes() -> HashMap<&'static str, u16> {
+    let mut m: HashMap<&'static str, u16> = HashMap::default();
+    let lists: [(&[&'static str], u16); 13] = [
+        (AWS_WORDS, class::AWS),
+        (CUSTOMER_WORDS, class::CUSTOMER),
+        (NEGATIONS, class::NEGATION),
+        (YES_NO_OPENERS, class::YES_NO),
+        (AWS_THINGS, class::AWS_THING),
+        (CUSTOMER_THINGS, class::CUSTOMER_THING),
+        (TOOLS, class::TOOL),
+        (FACT_OPENERS, class::FACT),
+        (CUES, class::CUE),
+        (STRONG_CUES, class::STRONG),
+        (
+            &["aws", "amazon", "amazons", "provider", "providers"],
+            class::AWS_OWNER,
+        ),
+        (
+            &["my", "our", "customer", "customers", "your"],
+            class::CUSTOMER_OWNER,
+        ),
+        (&["right", "correct", "true", "yes", "innit"], class::TAG),
+    ];
+    for (list, bit) in lists {
+        for w in list {
+            *m.entry(w).or_default() |= bit;
+        }
+    }
+    m
 }
 
 /// What "AWS" names when it is a tool, not a party ("the AWS CLI").
@@ -1014,31 +1068,27 @@ const NEGATIONS: &[&str] = &[
 /// Reads how a question is put from its words: "Is AWS responsible for X?" is a yes/no
 /// question about AWS; "Do I have to X?" about the customer; "AWS doesn't X, right?" a
 /// negated claim about AWS. A question naming both parties ("AWS or me?") is neither.
-fn framing(raw: &[String]) -> Framing {
-    let party_at = |w: &str| {
-        if AWS_WORDS.contains(&w) {
+fn framing(raw: &[String], flags: &[u16]) -> Framing {
+    let party_at = |f: u16| {
+        if f & class::AWS != 0 {
             Some(Party::Aws)
-        } else if CUSTOMER_WORDS.contains(&w) {
+        } else if f & class::CUSTOMER != 0 {
             Some(Party::Customer)
         } else {
             None
         }
     };
-    let parties: Vec<Party> = raw.iter().filter_map(|w| party_at(w)).collect();
+    let parties: Vec<Party> = flags.iter().filter_map(|&f| party_at(f)).collect();
     let both = parties.contains(&Party::Aws) && parties.contains(&Party::Customer);
     let choice = both && raw.iter().any(|w| w == "or");
     // "Isn't AWS responsible for…?" asks the same as "Is AWS…?": a negative opener does
     // not negate the question.
-    let negated = raw.iter().enumerate().skip(1).any(|(i, w)| {
-        NEGATIONS.contains(&w.as_str())
-            || (w == "no" && raw.get(i + 1).is_some_and(|n| n == "longer"))
+    let negated = (1..raw.len()).any(|i| {
+        flags[i] & class::NEGATION != 0
+            || (raw[i] == "no" && raw.get(i + 1).is_some_and(|n| n == "longer"))
     }) || raw.first().is_some_and(|w| w == "not");
-    let opener = raw
-        .first()
-        .is_some_and(|w| YES_NO_OPENERS.contains(&w.as_str()));
-    let tag = raw
-        .last()
-        .is_some_and(|w| matches!(w.as_str(), "right" | "correct" | "true" | "yes" | "innit"));
+    let opener = flags.first().is_some_and(|f| f & class::YES_NO != 0);
+    let tag = flags.last().is_some_and(|f| f & class::TAG != 0);
     let yes_no = if (opener || tag) && !choice {
         parties.first().copied()
     } else {
