@@ -221,16 +221,7 @@ terms: {terms:?}  services: {:?}",
             if misses {
                 writeln!(out)?;
                 for m in &report.misses {
-                    writeln!(
-                        out,
-                        "[{}] want {} got {} ({}, {:.2}): {}",
-                        m.kind,
-                        m.expected.map_or("abstain", |o| o.id()),
-                        m.got.map_or("abstain", |o| o.id()),
-                        m.entry,
-                        m.confidence,
-                        m.question
-                    )?;
+                    writeln!(out, "{m}")?;
                 }
             }
             Ok(true)

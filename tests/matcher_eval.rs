@@ -30,15 +30,7 @@ fn report(file: &str) -> Report {
     let report = evaluate(&kb, &matcher, &cases);
     println!("{file}\n{report}");
     for m in &report.misses {
-        println!(
-            "  [{}] want {} got {} ({}, {:.2}): {}",
-            m.kind,
-            m.expected.map_or("abstain", |o| o.id()),
-            m.got.map_or("abstain", |o| o.id()),
-            m.entry,
-            m.confidence,
-            m.question
-        );
+        println!("  {m}");
     }
     report
 }

@@ -127,7 +127,8 @@ pub struct Miss {
     pub question: String,
     pub expected: Option<Owner>,
     pub got: Option<Owner>,
-    pub confidence: f32,
+    /// The raw score (thresholds apply to it).
+    pub score: f32,
     /// The entry answered with, or "unsure: …" / "abstain".
     pub entry: String,
 }
@@ -208,7 +209,7 @@ pub fn evaluate(kb: &KnowledgeBase, matcher: &Matcher, cases: &[Labelled]) -> Re
                 question: c.question.clone(),
                 expected: c.expected,
                 got,
-                confidence: answer.confidence,
+                score: answer.score,
                 entry,
             });
         }
@@ -255,6 +256,22 @@ pub fn fit_calibration(matcher: &Matcher, cases: &[Labelled], per_bin: usize) ->
         .iter()
         .map(|&(s, r, n)| ((s / n) as f32, (r / n) as f32))
         .collect()
+}
+
+impl fmt::Display for Miss {
+    /// `[kind] want OWNER got OWNER (entry, raw score): question`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "[{}] want {} got {} ({}, {:.2}): {}",
+            self.kind,
+            self.expected.map_or("abstain", |o| o.id()),
+            self.got.map_or("abstain", |o| o.id()),
+            self.entry,
+            self.score,
+            self.question
+        )
+    }
 }
 
 fn pct(x: f64) -> String {
