@@ -162,11 +162,11 @@ pub fn framed_reply(framing: Framing, owner: Owner) -> Option<String> {
             let holds = (asked == real) != framing.negated;
             let word = if holds { "Yes" } else { "No" };
             Some(if asked == real {
-                format!("{word} — {} is responsible.", capital(party_name(real)))
+                format!("{word} — {} is responsible.", party_name(real))
             } else {
                 format!(
                     "{word} — {} is responsible, not {}.",
-                    capital(party_name(real)),
+                    party_name(real),
                     party_name(asked)
                 )
             })
@@ -529,3 +529,43 @@ pub const COMMAND_OUTDATED: &str =
 pub const RELOADED: &str = "Knowledge reloaded:";
 pub const RELOAD_FAILED: &str =
     "The knowledge base has errors, so the current knowledge stays in use. Fix these and reload:";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn framing(yes_no: Option<Party>, negated: bool) -> Framing {
+        Framing { yes_no, negated }
+    }
+
+    #[test]
+    fn yes_no_questions_get_yes_or_no_with_the_real_owner() {
+        let ask_aws = framing(Some(Party::Aws), false);
+        assert_eq!(
+            framed_reply(ask_aws, Owner::Customer).as_deref(),
+            Some("No — the customer is responsible, not AWS.")
+        );
+        assert_eq!(
+            framed_reply(ask_aws, Owner::Aws).as_deref(),
+            Some("Yes — AWS is responsible.")
+        );
+        assert_eq!(
+            framed_reply(ask_aws, Owner::Shared).as_deref(),
+            Some("Partly — it is shared: AWS does one part and the customer the other.")
+        );
+        // "AWS doesn't handle physical security, right?" — the claim is wrong.
+        assert_eq!(
+            framed_reply(framing(Some(Party::Aws), true), Owner::Aws).as_deref(),
+            Some("No — AWS is responsible.")
+        );
+    }
+
+    #[test]
+    fn negated_questions_say_who_is_not_responsible() {
+        assert_eq!(
+            framed_reply(framing(None, true), Owner::Aws).as_deref(),
+            Some("Not responsible: the customer. AWS is.")
+        );
+        assert_eq!(framed_reply(framing(None, false), Owner::Aws), None);
+    }
+}

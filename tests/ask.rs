@@ -301,7 +301,7 @@ fn yes_no_questions_are_answered_yes_or_no_with_the_owner() {
     );
     assert_eq!(code, 0);
     assert!(
-        out.starts_with("No — The customer is responsible, not AWS."),
+        out.starts_with("No — the customer is responsible, not AWS."),
         "{out}"
     );
     let (_, out) = srm_bot(&["ask", "Does AWS patch the hypervisor?"], None);

@@ -197,6 +197,39 @@ const STOPWORDS: &[&str] = &[
     "set",
 ];
 
+/// Words of an asking sentence that carry no topic ("how is ownership classified?").
+const ASKING_WORDS: &[&str] = &[
+    "ownership",
+    "owner",
+    "owns",
+    "classify",
+    "classified",
+    "classifies",
+    "categorize",
+    "categorized",
+    "categorise",
+    "categorised",
+    "category",
+    "model",
+    "shared",
+    "responsibility",
+    "responsible",
+    "accountable",
+    "party",
+    "parties",
+    "which",
+    "who",
+    "divided",
+    "split",
+    "handle",
+    "handles",
+    "does",
+    "that",
+    "this",
+    "it",
+    "them",
+];
+
 /// A text of this many words or more may hold a scenario before its question.
 const LONG_TEXT: usize = 18;
 /// A sentence longer than this that asks is read from its first asking word.
@@ -649,7 +682,7 @@ impl Normalizer {
                 spelled.push(raw[spelled.len()].clone());
             }
         }
-        let focus_from = Self::focus_start(&raw, &sentence_of);
+        let focus_from = self.focus_start(&raw, &words, &sentence_of);
         let mut out = Normalized {
             tokens: words.iter().map(|w| w.0.clone()).collect(),
             ..Normalized::default()
@@ -787,7 +820,12 @@ impl Normalizer {
     /// Where the asking part of a long text starts (0 for a short text): the last
     /// sentence that asks ("who", "which party", "responsible"), and within a long such
     /// sentence, its first asking word.
-    fn focus_start(raw: &[String], sentence_of: &[usize]) -> usize {
+    fn focus_start(
+        &self,
+        raw: &[String],
+        words: &[(String, f32, bool)],
+        sentence_of: &[usize],
+    ) -> usize {
         if raw.len() < LONG_TEXT {
             return 0;
         }
@@ -806,9 +844,22 @@ impl Normalizer {
         };
         let mut sentence = sentence_of[last];
         let mut start = sentence_of.iter().position(|&s| s == sentence).unwrap_or(0);
-        // "…which party now handles patching? Who is it?": a short closing question
-        // asks about the sentence before it.
-        if last + 1 - start <= 4 && sentence > 0 {
+        // "…which party now handles patching? Who is it?" or "…for patch management as a
+        // whole? How does the model classify ownership?": a closing question with no
+        // topic of its own asks about the sentence before it.
+        let end = sentence_of
+            .iter()
+            .rposition(|&s| s == sentence)
+            .unwrap_or(last);
+        let topic_words = (start..=end)
+            .filter(|&j| {
+                let stem = words[j].0.as_str();
+                !self.stop.contains(stem)
+                    && !self.framing.contains(stem)
+                    && !ASKING_WORDS.contains(&raw[j].as_str())
+            })
+            .count();
+        if (last + 1 - start <= 4 || topic_words < 2) && sentence > 0 {
             sentence -= 1;
             start = sentence_of.iter().position(|&s| s == sentence).unwrap_or(0);
         }
