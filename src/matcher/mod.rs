@@ -5,9 +5,13 @@
 //! normalised terms (see `normalize`). An inverted index maps each term to the documents
 //! holding it, so a query touches only the documents that share a term with it. A
 //! document's similarity is the geometric mean of how much of the query it explains and
-//! how much of it the query covers, both weighted by inverse document frequency. Named
-//! services then boost entries about them and demote entries about other services, and an
-//! "it depends" entry is routed to the case for the named service.
+//! how much of it the query covers, both weighted by inverse document frequency; a long
+//! text's scenario words weigh less than its question's. Named services (and the families
+//! of service variants) then boost entries about them and demote entries about other
+//! services. An "it depends" entry is routed to the case the question selects, by service
+//! or by words, or to the side the question names ("my staff"); a case entry matched
+//! barely better than its general entry gives way to it. The raw score decides the
+//! verdict; the confidence shown is that score calibrated (`CALIBRATION`).
 
 pub mod eval;
 mod fuzzy;
