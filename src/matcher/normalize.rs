@@ -230,6 +230,22 @@ const ASKING_WORDS: &[&str] = &[
     "them",
 ];
 
+/// Words that open a scenario clause after a comma ("…, for a company that…").
+const SCENARIO_OPENERS: &[&str] = &[
+    "for",
+    "when",
+    "given",
+    "in",
+    "where",
+    "while",
+    "since",
+    "because",
+    "as",
+    "if",
+    "considering",
+    "assuming",
+];
+
 /// A text of this many words or more may hold a scenario before its question.
 const LONG_TEXT: usize = 18;
 /// A sentence longer than this that asks is read from its first asking word.
@@ -581,25 +597,31 @@ impl Normalizer {
     fn words(text: &str) -> Vec<String> {
         Self::words_in_sentences(text)
             .into_iter()
-            .map(|(w, _)| w)
+            .map(|(w, ..)| w)
             .collect()
     }
 
     /// Lower-cased words of `text`, each with the number of the sentence it is in (a
-    /// sentence ends at `.`, `?`, `!`, `;`, `:` or a line break).
-    fn words_in_sentences(text: &str) -> Vec<(String, usize)> {
+    /// sentence ends at `.`, `?`, `!`, `;`, `:` or a line break) and whether a comma comes
+    /// right before it.
+    fn words_in_sentences(text: &str) -> Vec<(String, usize, bool)> {
         let lower = text.to_lowercase();
         let mut out = Vec::new();
         let mut sentence = 0;
         let mut word = String::new();
-        let flush = |word: &mut String, sentence: usize, out: &mut Vec<(String, usize)>| {
+        let mut comma = false;
+        let flush = |word: &mut String,
+                     sentence: usize,
+                     comma: &mut bool,
+                     out: &mut Vec<(String, usize, bool)>| {
             // Bare numbers carry no topic ("what's 2+2"); "s3" and "ec2" are kept.
             if !word.is_empty()
                 && word.len() <= 60
                 && !word.chars().all(|c| c.is_ascii_digit())
                 && out.len() < MAX_TOKENS
             {
-                out.push((std::mem::take(word), sentence));
+                out.push((std::mem::take(word), sentence, *comma));
+                *comma = false;
             }
             word.clear();
         };
@@ -609,15 +631,18 @@ impl Normalizer {
                 word.push(c);
                 continue;
             }
-            flush(&mut word, sentence, &mut out);
+            flush(&mut word, sentence, &mut comma, &mut out);
+            if c == ',' {
+                comma = true;
+            }
             // "2.5" or "e.g." do not end a sentence: only an ender followed by a space.
             let ends = matches!(c, '?' | '!' | ';' | '\n')
                 || (matches!(c, '.' | ':') && chars.peek().is_none_or(|n| n.is_whitespace()));
-            if ends && out.last().is_some_and(|(_, s)| *s == sentence) {
+            if ends && out.last().is_some_and(|(_, s, _)| *s == sentence) {
                 sentence += 1;
             }
         }
-        flush(&mut word, sentence, &mut out);
+        flush(&mut word, sentence, &mut comma, &mut out);
         out
     }
 
@@ -645,7 +670,9 @@ impl Normalizer {
         let mut sentence_of: Vec<usize> = Vec::new();
         // The word as meant: a typo replaced by the known word it was corrected to.
         let mut spelled: Vec<String> = Vec::new();
-        for (w, sentence) in Self::words_in_sentences(text) {
+        // Whether a comma comes right before each entry of `words`.
+        let mut after_comma: Vec<bool> = Vec::new();
+        for (w, sentence, comma) in Self::words_in_sentences(text) {
             let stem = match self.stems.get(&w) {
                 Some(st) => st.clone(),
                 None => self.stem(&w),
@@ -678,11 +705,16 @@ impl Normalizer {
             while sentence_of.len() < raw.len() {
                 sentence_of.push(sentence);
             }
+            while after_comma.len() < raw.len() {
+                after_comma.push(comma && after_comma.len() + 1 == raw.len());
+            }
             while spelled.len() < raw.len() {
                 spelled.push(raw[spelled.len()].clone());
             }
         }
         let focus_from = self.focus_start(&raw, &words, &sentence_of);
+        let focus_to = Self::focus_end(&raw, &sentence_of, &after_comma, focus_from);
+        let in_focus_at = |i: usize| i >= focus_from && i < focus_to;
         let mut out = Normalized {
             tokens: words.iter().map(|w| w.0.clone()).collect(),
             ..Normalized::default()
@@ -709,14 +741,13 @@ impl Normalizer {
                     {
                         negated.push(id.clone());
                     }
-                    if i >= focus_from && !in_focus.contains(id) {
+                    if in_focus_at(i) && !in_focus.contains(id) {
                         in_focus.push(id.clone());
                     }
-                    if i < focus_from
+                    let before = i < focus_from
                         && focus_from > 0
-                        && sentence_of[i] + 1 >= sentence_of[focus_from]
-                        && !near_focus.contains(id)
-                    {
+                        && sentence_of[i] + 1 >= sentence_of[focus_from];
+                    if (before || i >= focus_to) && !near_focus.contains(id) {
                         near_focus.push(id.clone());
                     }
                     i += len;
@@ -729,9 +760,10 @@ impl Normalizer {
             .retain(|id| !negated.contains(id) || negated.len() == detected_total);
         // A long text's asking part decides which service it is about ("…runs EC2, S3
         // and RDS. Who patches the RDS engine?").
-        if focus_from > 0 && in_focus.iter().any(|id| out.services.contains(id)) {
+        let scenario = focus_from > 0 || focus_to < raw.len();
+        if scenario && in_focus.iter().any(|id| out.services.contains(id)) {
             out.services.retain(|id| in_focus.contains(id));
-        } else if focus_from > 0 && near_focus.iter().any(|id| out.services.contains(id)) {
+        } else if scenario && near_focus.iter().any(|id| out.services.contains(id)) {
             // "…asks whether the DynamoDB table is encrypted. Who performs that?"
             out.services.retain(|id| near_focus.contains(id));
         }
@@ -748,7 +780,7 @@ impl Normalizer {
                     unknown: len == 1 && span[0].2,
                     framing: false,
                     service: in_service[i..i + len].iter().all(|&b| b),
-                    focus: i >= focus_from,
+                    focus: in_focus_at(i),
                 });
             }
             i += len;
@@ -768,7 +800,7 @@ impl Normalizer {
                 unknown: false,
                 framing: false,
                 service: false,
-                focus: i >= focus_from,
+                focus: in_focus_at(i),
             });
         }
         out.cue = flags.iter().any(|f| f & class::CUE != 0);
@@ -875,6 +907,29 @@ impl Normalizer {
         } else {
             from
         }
+    }
+
+    /// Where the asking part ends: a long sentence that asks first and sets the scene after
+    /// a comma ("Who maintains the cabling between AZs, for a company running EC2 and
+    /// RDS…?") is read up to that comma. Otherwise the asking part runs to the end.
+    fn focus_end(
+        raw: &[String],
+        sentence_of: &[usize],
+        after_comma: &[bool],
+        from: usize,
+    ) -> usize {
+        if raw.len() < LONG_TEXT || from >= raw.len() {
+            return raw.len();
+        }
+        let sentence = sentence_of[from];
+        let asks_first = matches!(raw[from].as_str(), "who" | "whose" | "which");
+        if !asks_first {
+            return raw.len();
+        }
+        (from + 4..raw.len())
+            .take_while(|&j| sentence_of[j] == sentence)
+            .find(|&j| after_comma[j] && SCENARIO_OPENERS.contains(&raw[j].as_str()))
+            .unwrap_or(raw.len())
     }
 
     /// Whether the word at `i` is a service moved away from: "migrated its database from
@@ -1342,5 +1397,22 @@ mod tests {
         let q = n.normalize("security in the cloud is whose job", true);
         assert!(!q.contains_phrase(&of));
         assert!(q.contains_phrase(&n.tokens("in the cloud")));
+    }
+
+    #[test]
+    fn a_question_asked_first_is_read_up_to_its_scenario() {
+        let n = normalizer();
+        let q = n.normalize(
+            "Who patches the guest OS of the web shop, for a company running lots of \
+             instances with config rules and a firewall in front of them?",
+            true,
+        );
+        let focus: Vec<&str> = q
+            .terms
+            .iter()
+            .filter(|t| t.focus)
+            .map(|t| t.text.as_str())
+            .collect();
+        assert_eq!(focus, ["patch", "guest", "os", "web", "shop"]);
     }
 }
