@@ -1332,6 +1332,15 @@ mod tests {
         assert!(f("Which party is NOT responsible for the hypervisor?").negated);
     }
 
+    /// The terms of the part of a text that asks.
+    fn focus_terms(q: &Normalized) -> Vec<&str> {
+        q.terms
+            .iter()
+            .filter(|t| t.focus)
+            .map(|t| t.text.as_str())
+            .collect()
+    }
+
     #[test]
     fn a_long_scenario_is_read_from_its_question() {
         let n = normalizer();
@@ -1340,13 +1349,7 @@ mod tests {
              tooling on an instance; who is responsible for the guest OS?",
             true,
         );
-        let focus: Vec<&str> = q
-            .terms
-            .iter()
-            .filter(|t| t.focus)
-            .map(|t| t.text.as_str())
-            .collect();
-        assert_eq!(focus, ["respons", "guest", "os"]);
+        assert_eq!(focus_terms(&q), ["respons", "guest", "os"]);
         assert!(q.terms.iter().any(|t| t.text == "shop" && !t.focus));
         // A short question is in focus throughout.
         assert!(n
@@ -1407,12 +1410,6 @@ mod tests {
              instances with config rules and a firewall in front of them?",
             true,
         );
-        let focus: Vec<&str> = q
-            .terms
-            .iter()
-            .filter(|t| t.focus)
-            .map(|t| t.text.as_str())
-            .collect();
-        assert_eq!(focus, ["patch", "guest", "os", "web", "shop"]);
+        assert_eq!(focus_terms(&q), ["patch", "guest", "os", "web", "shop"]);
     }
 }
