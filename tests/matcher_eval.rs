@@ -1,6 +1,6 @@
 //! The matcher measured on labelled question sets (see `srm_bot::matcher::eval`):
-//! - `tests/eval/dev.tsv`, `dev_extra.tsv`, `dev_more.tsv` and `dev_four.tsv`: the
-//!   development sets the matcher and the knowledge base were tuned on;
+//! - `tests/eval/dev.tsv`, `dev_extra.tsv`, `dev_more.tsv`, `dev_four.tsv` and
+//!   `dev_five.tsv`: the development sets the matcher and the knowledge base were tuned on;
 //! - `tests/eval/calibration.tsv`: used only to fit the confidence calibration and to
 //!   choose the answer threshold (the knowledge base was never tuned on it);
 //! - `tests/eval/test.tsv`: the held-out test set, written before any tuning by a helper
@@ -87,12 +87,13 @@ fn held_out_test_set_levels_do_not_drop() {
 fn development_and_calibration_sets_levels_do_not_drop() {
     // Measured (in-domain / off-topic / confidently wrong), 2026-11-24, 671 entries:
     // dev 97.6 / 100 / 0.0, dev_extra 99.6 / 100 / 0.0, dev_more 97.7 / 95.8 / 0.9,
-    // dev_four 89.5 / 100 / 3.2, calibration 93.1 / 95.4 / 4.9.
+    // dev_four 89.5 / 100 / 2.7, dev_five 90.0 / 100 / 6.2, calibration 93.1 / 95.4 / 4.9.
     for (file, in_domain, off_topic, max_confidently_wrong) in [
         ("dev.tsv", 0.966, 0.99, 0.01),
         ("dev_extra.tsv", 0.986, 0.99, 0.01),
         ("dev_more.tsv", 0.967, 0.948, 0.019),
-        ("dev_four.tsv", 0.885, 0.99, 0.042),
+        ("dev_four.tsv", 0.885, 0.99, 0.037),
+        ("dev_five.tsv", 0.89, 0.99, 0.072),
         ("calibration.tsv", 0.921, 0.944, 0.059),
     ] {
         let r = report(file);

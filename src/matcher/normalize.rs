@@ -246,6 +246,31 @@ const SCENARIO_OPENERS: &[&str] = &[
     "assuming",
 ];
 
+/// Who a scenario is about ("… for a company that runs …").
+const ORGANISATIONS: &[&str] = &[
+    "company",
+    "firm",
+    "team",
+    "business",
+    "startup",
+    "bank",
+    "retailer",
+    "organization",
+    "organisation",
+    "agency",
+    "enterprise",
+    "client",
+    "customer",
+    "school",
+    "hospital",
+    "university",
+    "government",
+    "vendor",
+    "manufacturer",
+    "insurer",
+    "developer",
+];
+
 /// A text of this many words or more may hold a scenario before its question.
 const LONG_TEXT: usize = 18;
 /// A sentence longer than this that asks is read from its first asking word.
@@ -926,9 +951,21 @@ impl Normalizer {
         if !asks_first {
             return raw.len();
         }
+        // "…, when the team…" or, without a comma, "… for a company that…".
+        let org_clause = |j: usize| {
+            matches!(raw[j].as_str(), "for" | "when" | "at" | "in")
+                && raw
+                    .get(j + 1)
+                    .is_some_and(|w| matches!(w.as_str(), "a" | "an" | "the" | "its"))
+                && raw
+                    .get(j + 2)
+                    .is_some_and(|w| ORGANISATIONS.contains(&w.as_str()))
+        };
         (from + 4..raw.len())
             .take_while(|&j| sentence_of[j] == sentence)
-            .find(|&j| after_comma[j] && SCENARIO_OPENERS.contains(&raw[j].as_str()))
+            .find(|&j| {
+                (after_comma[j] && SCENARIO_OPENERS.contains(&raw[j].as_str())) || org_clause(j)
+            })
             .unwrap_or(raw.len())
     }
 
