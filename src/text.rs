@@ -174,22 +174,13 @@ pub fn framed_reply(framing: Framing, owner: Owner) -> Option<String> {
         (Some(asked), None) => Some(format!(
             "Partly — it is shared: {} does one part and {} the other.",
             capital(party_name(asked)),
-            party_name(match asked {
-                Party::Aws => Party::Customer,
-                Party::Customer => Party::Aws,
-            })
+            party_name(asked.other())
         )),
-        (None, Some(real)) if framing.negated => {
-            let other = match real {
-                Party::Aws => Party::Customer,
-                Party::Customer => Party::Aws,
-            };
-            Some(format!(
-                "Not responsible: {}. {} is.",
-                party_name(other),
-                capital(party_name(real))
-            ))
-        }
+        (None, Some(real)) if framing.negated => Some(format!(
+            "Not responsible: {}. {} is.",
+            party_name(real.other()),
+            capital(party_name(real))
+        )),
         (None, None) if framing.negated => {
             Some("Neither party alone: it is shared, each does its part.".into())
         }

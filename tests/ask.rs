@@ -278,16 +278,49 @@ fn file_system_encryption_on_ec2_is_the_customers() {
 #[test]
 fn a_case_is_answered_with_the_general_rule_as_context() {
     let (kb, m) = kb_and_matcher();
-    let a = m.best("who trains AWS's own data center staff on security?");
-    match a.verdict {
-        Verdict::Known { owner, .. } => assert_eq!(owner, Owner::Aws),
-        other => panic!("{other:?}"),
+    for (q, want) in [
+        (
+            "who trains AWS's own data center staff on security?",
+            Owner::Aws,
+        ),
+        (
+            "who trains my own employees on security awareness?",
+            Owner::Customer,
+        ),
+    ] {
+        let a = m.best(q);
+        let Verdict::Known { owner, via, .. } = a.verdict else {
+            panic!("{q}: {:?}", a.verdict)
+        };
+        assert_eq!(owner, want, "{q}");
+        // The answer is one case of the general training control, shown as context.
+        assert_eq!(
+            via.map(|v| kb.entries()[v].id.as_str()),
+            Some("awareness_and_training"),
+            "{q}"
+        );
     }
-    let a = m.best("who trains my own employees on security awareness?");
-    let Verdict::Known { owner, entry, .. } = a.verdict else {
-        panic!("{:?}", a.verdict)
-    };
-    assert_eq!(owner, Owner::Customer, "{}", kb.entries()[entry].id);
+    let (_, out) = srm_bot(
+        &["ask", "who trains my own employees on security awareness?"],
+        None,
+    );
+    assert!(out.contains("The general rule ("), "{out}");
+}
+
+#[test]
+fn a_service_the_question_is_not_using_is_not_answered_for() {
+    let (kb, m) = kb_and_matcher();
+    let a = m.best("who patches the OS if we are not using RDS");
+    assert!(a.services.is_empty(), "{:?}", a.services);
+    if let Verdict::Known { entry, .. } = a.verdict {
+        assert!(
+            !kb.entries()[entry].id.starts_with("rds"),
+            "{}",
+            kb.entries()[entry].id
+        );
+    }
+    let (_, out) = srm_bot(&["ask", "who patches the OS if we are not using RDS"], None);
+    assert!(!out.starts_with("Not responsible"), "{out}");
 }
 
 #[test]

@@ -408,6 +408,16 @@ pub enum Party {
     Customer,
 }
 
+impl Party {
+    /// The other party.
+    pub fn other(self) -> Party {
+        match self {
+            Party::Aws => Party::Customer,
+            Party::Customer => Party::Aws,
+        }
+    }
+}
+
 /// How a question is put, beyond its topic: a yes/no question about one party ("Does
 /// AWS patch…?", "Do I have to…?"), and whether it asks who is *not* responsible.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -555,7 +565,9 @@ impl Normalizer {
             }
         }
         for group in &vocab.synonyms {
-            let canon = n.key(&group[0]).replace(' ', "_");
+            // Marked as a group, so that a group's term never equals an ordinary word's
+            // ("customer" → `=custom`, while "RDS Custom" keeps `custom`).
+            let canon = format!("={}", n.key(&group[0]).replace(' ', "_"));
             for w in group {
                 let key = n.key(w);
                 n.max_phrase = n.max_phrase.max(key.split(' ').count());
@@ -583,7 +595,8 @@ impl Normalizer {
             .map(|p| p[0].clone())
             .collect();
         for w in FRAMING {
-            let canon = n.key(w).replace(' ', "_");
+            let key = n.key(w);
+            let canon = n.phrases.get(&key).cloned().unwrap_or(key);
             n.framing.insert(canon);
         }
         // Every word we can meet, as written: corpus, vocabulary and stopwords (so that
@@ -730,9 +743,9 @@ impl Normalizer {
             while sentence_of.len() < raw.len() {
                 sentence_of.push(sentence);
             }
-            while after_comma.len() < raw.len() {
-                after_comma.push(comma && after_comma.len() + 1 == raw.len());
-            }
+            // Only the first word of a token split in two follows the comma.
+            let first = after_comma.len();
+            after_comma.extend((first..raw.len()).map(|k| comma && k == first));
             while spelled.len() < raw.len() {
                 spelled.push(raw[spelled.len()].clone());
             }
@@ -748,6 +761,8 @@ impl Normalizer {
         // stay, so "EBS snapshots" still says "snapshot".
         let mut key = String::new();
         let mut in_service = vec![false; words.len()];
+        // Words naming a service the question is not using: no topic of it.
+        let mut not_in_use = vec![false; words.len()];
         let mut negated: Vec<String> = Vec::new();
         let mut in_focus: Vec<String> = Vec::new();
         // Services of the sentence just before a long text's question.
@@ -761,10 +776,11 @@ impl Normalizer {
                         out.services.push(id.clone());
                     }
                     in_service[i..i + len].fill(*is_name);
-                    if (Self::after_not_this(&raw, i) || Self::moved_away_from(&raw, i))
-                        && !negated.contains(id)
-                    {
-                        negated.push(id.clone());
+                    if Self::after_not_this(&raw, i) || Self::moved_away_from(&raw, i) {
+                        not_in_use[i..i + len].fill(true);
+                        if !negated.contains(id) {
+                            negated.push(id.clone());
+                        }
                     }
                     if in_focus_at(i) && !in_focus.contains(id) {
                         in_focus.push(id.clone());
@@ -780,9 +796,9 @@ impl Normalizer {
                 None => i += 1,
             }
         }
-        let detected_total = out.services.len();
-        out.services
-            .retain(|id| !negated.contains(id) || negated.len() == detected_total);
+        // A service the question is not using is never the one it asks about ("if we are
+        // not using RDS", "instead of EC2").
+        out.services.retain(|id| !negated.contains(id));
         // A long text's asking part decides which service it is about ("…runs EC2, S3
         // and RDS. Who patches the RDS engine?").
         let scenario = focus_from > 0 || focus_to < raw.len();
@@ -798,7 +814,7 @@ impl Normalizer {
                 .map(|(len, t)| (len, t.clone()))
                 .unwrap_or_else(|| (1, words[i].0.clone()));
             let span = &words[i..i + len];
-            if !self.stop.contains(&text) {
+            if !self.stop.contains(&text) && !not_in_use[i..i + len].iter().all(|&b| b) {
                 out.terms.push(Term {
                     text,
                     quality: span.iter().map(|w| w.1).fold(1.0f32, f32::min),
@@ -1226,12 +1242,25 @@ fn framing(raw: &[String], flags: &[u16]) -> Framing {
     let choice = both && raw.iter().any(|w| w == "or");
     // "Isn't AWS responsible for…?" asks the same as "Is AWS…?": a negative opener does
     // not negate the question.
-    let negated = (1..raw.len()).any(|i| {
+    let negation_at = |i: usize| {
         flags[i] & class::NEGATION != 0
             || (raw[i] == "no" && raw.get(i + 1).is_some_and(|n| n == "longer"))
-    }) || raw.first().is_some_and(|w| w == "not");
+    };
     let opener = flags.first().is_some_and(|f| f & class::YES_NO != 0);
     let tag = flags.last().is_some_and(|f| f & class::TAG != 0);
+    let negated = if opener || tag {
+        // A claim: any negation turns it ("AWS doesn't handle X, right?").
+        (1..raw.len()).any(negation_at) || raw.first().is_some_and(|w| w == "not")
+    } else {
+        // A "who…?" question asks who is *not* responsible only when the negation is about
+        // the asking ("which party is NOT responsible", "who doesn't have to"), not about
+        // the scenario ("if we are not using RDS").
+        (0..raw.len()).any(|i| {
+            negation_at(i)
+                && ((i + 1..raw.len().min(i + 4)).any(|j| flags[j] & class::STRONG != 0)
+                    || (i > 0 && matches!(raw[i - 1].as_str(), "who" | "party" | "parties")))
+        })
+    };
     let yes_no = if (opener || tag) && !choice {
         parties.first().copied()
     } else {
@@ -1367,6 +1396,9 @@ mod tests {
         // A negative opener asks the same as a positive one.
         assert!(!f("Isn't AWS responsible for the hypervisor?").negated);
         assert!(f("Which party is NOT responsible for the hypervisor?").negated);
+        assert!(f("who doesn't have to patch the hypervisor").negated);
+        // A negation in the scenario does not make the question negated.
+        assert!(!f("who patches the OS if we are not using an instance").negated);
     }
 
     /// The terms of the part of a text that asks.
@@ -1386,7 +1418,7 @@ mod tests {
              tooling on an instance; who is responsible for the guest OS?",
             true,
         );
-        assert_eq!(focus_terms(&q), ["respons", "guest", "os"]);
+        assert_eq!(focus_terms(&q), ["respons", "guest", "=os"]);
         assert!(q.terms.iter().any(|t| t.text == "shop" && !t.focus));
         // A short question is in focus throughout.
         assert!(n
@@ -1394,6 +1426,28 @@ mod tests {
             .terms
             .iter()
             .all(|t| t.focus));
+    }
+
+    #[test]
+    fn a_service_not_in_use_is_not_the_one_asked_about() {
+        let n = normalizer();
+        let q = n.normalize("who patches the OS if we are not using an instance", true);
+        assert!(q.services.is_empty(), "{:?}", q.services);
+        // Its words are no topic either.
+        assert_eq!(
+            terms(&n, "who patches the OS if we are not using an instance"),
+            ["=patch", "=os", "use"]
+        );
+    }
+
+    #[test]
+    fn a_synonym_group_term_is_never_an_ordinary_word() {
+        let n = normalizer();
+        // "update" folds into the patch group; the bare word "patch" does too, but a word
+        // that merely stems like a group's first word stays itself.
+        assert_eq!(terms(&n, "update"), ["=patch"]);
+        assert_eq!(terms(&n, "os"), ["=os"]);
+        assert_eq!(terms(&n, "guest"), ["guest"]);
     }
 
     #[test]
@@ -1447,6 +1501,6 @@ mod tests {
              instances with config rules and a firewall in front of them?",
             true,
         );
-        assert_eq!(focus_terms(&q), ["patch", "guest", "os", "web", "shop"]);
+        assert_eq!(focus_terms(&q), ["=patch", "guest", "=os", "web", "shop"]);
     }
 }
