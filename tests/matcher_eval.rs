@@ -128,3 +128,19 @@ fn confidence_is_calibrated_where_it_is_high() {
         share * 100.0
     );
 }
+
+#[test]
+fn the_fitted_calibration_rises_with_the_score() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval/calibration.tsv");
+    let cases = parse_tsv(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let kb = kb();
+    let points = srm_bot::matcher::eval::fit_calibration(&Matcher::new(&kb), &cases, 40);
+    assert!(points.len() >= 2, "{points:?}");
+    for w in points.windows(2) {
+        assert!(w[0].0 < w[1].0 && w[0].1 <= w[1].1, "{points:?}");
+    }
+    // Every bin the fit reports is an answered share, 0..1.
+    assert!(points
+        .iter()
+        .all(|&(s, p)| (0.0..=1.0).contains(&s) && (0.0..=1.0).contains(&p)));
+}
