@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Config;
 use crate::kb::{self, LoadError};
-use crate::matcher::Matcher;
+use crate::matcher::{exam, Matcher};
 use crate::text;
 
 /// srm-bot: who secures what in AWS? Answers and quizzes on the Shared Responsibility Model.
@@ -64,7 +64,8 @@ pub enum Command {
     /// Measure the matcher on a labelled question set (`tests/eval/test.tsv`): accuracy,
     /// confidently-wrong answers and abstention per class, and the calibration table.
     Eval {
-        /// The question set: `expected<TAB>kind<TAB>question` lines after a header.
+        /// The question set: `expected<TAB>kind<TAB>question` lines after a header, or a
+        /// practice-question set (`.yaml`: a list of `{id, style, question, picks}`).
         file: PathBuf,
         /// List every question answered wrongly or not at all.
         #[arg(long)]
@@ -119,6 +120,16 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<bool, CliError> {
                 return ask_batch(&kb, &matcher, out);
             }
             let question = question.join(" ");
+            if let Some(exam) = exam::read(&matcher, &kb, &question) {
+                if json {
+                    let line = serde_json::to_string(&exam.answer_json(&kb, &question))
+                        .map_err(std::io::Error::other)?;
+                    writeln!(out, "{line}")?;
+                } else {
+                    write!(out, "{}", text::exam_text(&kb, &exam))?;
+                }
+                return Ok(true);
+            }
             let answer = matcher.best(&question);
             if json {
                 let line = serde_json::to_string(&answer.to_json(&kb, &question))
@@ -207,6 +218,19 @@ terms: {terms:?}  services: {:?}",
             let matcher = Matcher::new(&kb);
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| CliError::Knowledge(format!("{}: {e}", file.display())))?;
+            if file.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                let cases = crate::matcher::eval::parse_exam(&text)
+                    .map_err(|e| CliError::Knowledge(format!("{}: {e}", file.display())))?;
+                let report = crate::matcher::eval::evaluate_exam(&kb, &matcher, &cases);
+                write!(out, "{report}")?;
+                if misses {
+                    writeln!(out)?;
+                    for m in &report.misses {
+                        writeln!(out, "{m}")?;
+                    }
+                }
+                return Ok(true);
+            }
             let cases = crate::matcher::eval::parse_tsv(&text)
                 .map_err(|e| CliError::Knowledge(format!("{}: {e}", file.display())))?;
             let report = crate::matcher::eval::evaluate(&kb, &matcher, &cases);
@@ -262,13 +286,21 @@ fn ask_batch(
     let stdin = std::io::stdin();
     for line in stdin.lock().lines() {
         let line = line?;
-        let question = line.trim();
+        let line = line.trim();
+        // A JSON string holds a multi-line question ("Which…\nA. …").
+        let question = match serde_json::from_str::<String>(line) {
+            Ok(q) if line.starts_with('"') => q,
+            _ => line.to_string(),
+        };
+        let question = question.trim();
         if question.is_empty() {
             continue;
         }
-        let answer = matcher.best(question);
-        let json =
-            serde_json::to_string(&answer.to_json(kb, question)).map_err(std::io::Error::other)?;
+        let answer = match exam::read(matcher, kb, question) {
+            Some(exam) => exam.answer_json(kb, question),
+            None => matcher.best(question).to_json(kb, question),
+        };
+        let json = serde_json::to_string(&answer).map_err(std::io::Error::other)?;
         writeln!(out, "{json}")?;
     }
     Ok(true)

@@ -560,3 +560,221 @@ mod tests {
         assert_eq!(framed_reply(framing(None, false), Owner::Aws), None);
     }
 }
+
+/// A practice question answered, in parts an adapter lays out: what the stem asks, the
+/// picks, one line per option, and a note on what could not be judged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExamView {
+    /// "Practice question — asks for the customer's responsibility (choose 2)".
+    pub title: String,
+    /// "✅ C — Customer (you)", one line per pick; or why nothing is picked.
+    pub picks: String,
+    /// Per option: a heading ("✅ C. Patching …") and its owner and reason.
+    pub options: Vec<(String, String)>,
+    pub note: Option<String>,
+    /// The owner of the picks (for the embed's colour), when they agree.
+    pub owner: Option<Owner>,
+}
+
+/// The first sentence of a rationale.
+fn first_sentence(s: &str) -> &str {
+    let s = s.trim();
+    s.char_indices()
+        .find(|&(i, c)| c == '.' && s[i + 1..].starts_with(char::is_whitespace) && i > 20)
+        .map_or(s, |(i, _)| &s[..=i])
+}
+
+fn possessive(owner: Owner) -> &'static str {
+    match owner {
+        Owner::Aws => "AWS's responsibility",
+        Owner::Customer => "the customer's responsibility",
+        Owner::Shared => "a shared control",
+    }
+}
+
+fn exam_title(exam: &crate::matcher::exam::Exam) -> String {
+    use crate::matcher::exam::Count;
+    if exam.true_false.is_some() {
+        return "True or false".into();
+    }
+    let what = match (exam.asks.party, exam.asks.not) {
+        (Some(p), false) => format!("asks for {}", possessive(p)),
+        (Some(p), true) => format!("asks for what is NOT {}", possessive(p)),
+        (None, false) => "asks which statement is true".into(),
+        (None, true) => "asks which statement is false".into(),
+    };
+    let count = match exam.asks.count {
+        Count::Exactly(1) => String::new(),
+        Count::Exactly(n) => format!(" (choose {n})"),
+        Count::All => " (all that apply)".into(),
+    };
+    format!("Practice question — {what}{count}")
+}
+
+/// The owner and one-line reason for an option, or why it is not judged.
+fn option_reason(kb: &KnowledgeBase, j: &crate::matcher::exam::Judged, statements: bool) -> String {
+    match (&j.answer.verdict, j.fits) {
+        (Verdict::Known { entry, owner, .. }, fits) => {
+            let e = &kb.entries()[*entry];
+            let truth = match (statements, fits) {
+                (true, Some(true)) => "True: ",
+                (true, Some(false)) => "False: ",
+                (true, None) => "Partly: ",
+                _ => "",
+            };
+            format!(
+                "{truth}{} — {}",
+                owner_verdict(*owner),
+                first_sentence(&e.rationale)
+            )
+        }
+        (Verdict::Unsure { suggestions }, _) => format!(
+            "Not sure — closest: \"{}\"",
+            suggestions
+                .first()
+                .map_or("", |&s| kb.entries()[s].question.as_str())
+        ),
+        (Verdict::Unknown, _) => {
+            "Not judged — this is not a who-is-responsible statement srm-bot knows.".into()
+        }
+    }
+}
+
+/// A practice question answered, laid out for any adapter.
+pub fn exam_view(kb: &KnowledgeBase, exam: &crate::matcher::exam::Exam) -> ExamView {
+    let label_of = |i: usize| exam.options[i].label.as_str();
+    let statements = exam.asks.party.is_none();
+    if let Some(tf) = &exam.true_false {
+        let j = &exam.options[0];
+        let picks = match (tf.truth, j.answer.owner()) {
+            (Some(t), Some(owner)) => {
+                let word = if t { "True" } else { "False" };
+                let label = tf
+                    .labels
+                    .as_ref()
+                    .map(|(y, n)| format!(" ({})", if t { y } else { n }))
+                    .unwrap_or_default();
+                format!("✅ {word}{label} — {}", owner_verdict(owner))
+            }
+            (None, Some(owner)) => format!(
+                "Not clear-cut: this is {} ({}), so the statement is only partly true.",
+                possessive(owner),
+                owner_name(owner)
+            ),
+            _ => "I can't judge this statement confidently — it doesn't match a responsibility I know well enough.".into(),
+        };
+        let reason = option_reason(kb, j, false);
+        return ExamView {
+            title: exam_title(exam),
+            picks,
+            options: vec![(j.text.clone(), reason)],
+            note: None,
+            owner: j.answer.owner(),
+        };
+    }
+    let pick_owners: Vec<Owner> = exam
+        .picks
+        .iter()
+        .filter_map(|&i| exam.options[i].answer.owner())
+        .collect();
+    let mut picks: Vec<String> = exam
+        .picks
+        .iter()
+        .map(|&i| match exam.options[i].answer.owner() {
+            Some(o) if statements => format!("✅ {} — true ({})", label_of(i), owner_name(o)),
+            Some(o) => format!("✅ {} — {}", label_of(i), owner_verdict(o)),
+            None => format!("✅ {} — by elimination", label_of(i)),
+        })
+        .collect();
+    if picks.is_empty() {
+        picks.push("No confident pick.".into());
+    }
+    let options = exam
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, j)| {
+            let mark = if exam.picks.contains(&i) {
+                "✅"
+            } else if exam.unsure.contains(&i) {
+                "❔"
+            } else {
+                "✖️"
+            };
+            (
+                format!("{mark} {}. {}", j.label, j.text),
+                option_reason(kb, j, statements),
+            )
+        })
+        .collect();
+    let unsure: Vec<&str> = exam
+        .unsure
+        .iter()
+        .filter(|i| !exam.picks.contains(i))
+        .map(|&i| label_of(i))
+        .collect();
+    let wanted = exam.wanted();
+    let note = if exam.by_elimination {
+        Some(format!(
+            "Picked by elimination: every other option is clearly not what the question asks for, though {} did not match a responsibility I know confidently.",
+            exam.unsure.iter().map(|&i| label_of(i)).collect::<Vec<_>>().join(", ")
+        ))
+    } else if !exam.partly.is_empty() {
+        Some(format!(
+            "{} is shared, so {} does part of it — the closest fit, since every other option is clearly the other party's.",
+            exam.partly.iter().map(|&i| label_of(i)).collect::<Vec<_>>().join(", "),
+            exam.asks.party.map_or("the asked party", |p| match p {
+                Owner::Aws => "AWS",
+                _ => "the customer",
+            })
+        ))
+    } else if exam.picks.len() < wanted {
+        Some(format!(
+            "The question asks for {wanted}; I can vouch for {} only. Not sure about: {}.",
+            exam.picks.len(),
+            if unsure.is_empty() {
+                "the rest".to_string()
+            } else {
+                unsure.join(", ")
+            }
+        ))
+    } else if statements && !unsure.is_empty() {
+        Some(format!(
+            "srm-bot judges who is responsible for what; {} {} not such a claim, so {} not judged.",
+            unsure.join(", "),
+            if unsure.len() == 1 { "is" } else { "are" },
+            if unsure.len() == 1 {
+                "it is"
+            } else {
+                "they are"
+            }
+        ))
+    } else {
+        None
+    };
+    let owner = pick_owners
+        .first()
+        .copied()
+        .filter(|o| pick_owners.iter().all(|p| p == o));
+    ExamView {
+        title: exam_title(exam),
+        picks: picks.join("\n"),
+        options,
+        note,
+        owner,
+    }
+}
+
+/// A practice question answered, as plain text (console, `srm-bot ask`).
+pub fn exam_text(kb: &KnowledgeBase, exam: &crate::matcher::exam::Exam) -> String {
+    let v = exam_view(kb, exam);
+    let mut out = String::new();
+    let _ = writeln!(out, "{}\n{}\n", v.title, v.picks);
+    for (head, reason) in &v.options {
+        let _ = writeln!(out, "{head}\n   {reason}");
+    }
+    if let Some(note) = &v.note {
+        let _ = writeln!(out, "\n{note}");
+    }
+    out
+}

@@ -358,3 +358,170 @@ fn every_answer_links_its_aws_source() {
         "{out}"
     );
 }
+
+/// The picks for a pasted practice question (None: not read as one).
+fn picks(text: &str) -> Option<Vec<String>> {
+    let (kb, m) = kb_and_matcher();
+    srm_bot::matcher::exam::read(m, kb, text).map(|e| e.pick_labels())
+}
+
+#[test]
+fn the_issue_practice_question_picks_c() {
+    let q = "Which of the following is a customer responsibility under the AWS shared responsibility model?\nA. Patching underlying infrastructure\nB. Physical security\nC. Patching Amazon EC2 instances\nD. Patching network infrastructure";
+    assert_eq!(picks(q), Some(vec!["C".to_string()]));
+}
+
+#[test]
+fn the_stem_says_which_party_how_many_and_not() {
+    let options = "A. Patching the hypervisor\nB. Configuring security groups\nC. Physical security of data centers\nD. Creating IAM users";
+    let cases = [
+        (
+            "Which of the following is AWS's responsibility? (Choose two.)",
+            vec!["A", "C"],
+        ),
+        ("Which TWO of these are the customer's job?", vec!["B", "D"]),
+        (
+            "Which of the following is NOT the customer's responsibility? Choose 2",
+            vec!["A", "C"],
+        ),
+        (
+            "AWS is not responsible for which two of the following?",
+            vec!["B", "D"],
+        ),
+        (
+            "Which controls do customers fully inherit from AWS? Select 2.",
+            vec!["A", "C"],
+        ),
+    ];
+    for (stem, want) in cases {
+        let got = picks(&format!("{stem}\n{options}"));
+        assert_eq!(
+            got,
+            Some(want.iter().map(|s| s.to_string()).collect()),
+            "{stem}"
+        );
+    }
+}
+
+#[test]
+fn the_stem_s_service_applies_to_every_option() {
+    // The same option is AWS's on RDS and the customer's on EC2.
+    let options = "A) Patching the operating system B) Managing database user accounts";
+    assert_eq!(
+        picks(&format!(
+            "For Amazon RDS, which of the following is AWS's responsibility? {options}"
+        )),
+        Some(vec!["A".to_string()])
+    );
+    assert_eq!(
+        picks(&format!(
+            "For Amazon EC2, which of the following is AWS's responsibility? {options}"
+        )),
+        Some(vec![])
+    );
+    assert_eq!(
+        picks("A company moved its application from Amazon EC2 to AWS Lambda. Which of the following does AWS now manage?\n1. Patching the operating system\n2. The function code"),
+        Some(vec!["1".to_string()])
+    );
+}
+
+#[test]
+fn true_or_false_statements_get_true_or_false() {
+    assert_eq!(
+        picks("True or false: AWS is responsible for patching the guest operating system on Amazon EC2."),
+        Some(vec!["False".to_string()])
+    );
+    assert_eq!(
+        picks("True or false: the customer configures the security groups of its EC2 instances."),
+        Some(vec!["True".to_string()])
+    );
+}
+
+#[test]
+fn an_option_that_cannot_be_judged_is_never_picked_and_is_named() {
+    let (kb, m) = kb_and_matcher();
+    let e = srm_bot::matcher::exam::read(
+        m,
+        kb,
+        "Which of the following are AWS's responsibility? (Choose two.)\nA. Physical security of data centers\nB. Baking sourdough bread\nC. Choosing a favourite colour\nD. Configuring security groups",
+    )
+    .unwrap();
+    assert_eq!(e.pick_labels(), vec!["A".to_string()]);
+    let t = srm_bot::text::exam_text(kb, &e);
+    assert!(t.contains("I can vouch for 1 only"), "{t}");
+    assert!(t.contains("Not sure about: B, C"), "{t}");
+}
+
+#[test]
+fn a_statement_question_judges_claims_and_leaves_the_rest() {
+    let (kb, m) = kb_and_matcher();
+    let e = srm_bot::matcher::exam::read(
+        m,
+        kb,
+        "Which statement about the AWS shared responsibility model is true?\nA. Customers are responsible for the physical security of AWS data centers.\nB. AWS is responsible for configuring customers' security groups.\nC. The customer is responsible for managing its IAM users.\nD. The model was first published on a Tuesday.",
+    )
+    .unwrap();
+    assert_eq!(e.pick_labels(), vec!["C".to_string()]);
+    assert_eq!(e.options[3].fits, None, "D claims no owner");
+}
+
+#[test]
+fn ask_json_has_an_exam_object_for_a_practice_question() {
+    let (code, out) = srm_bot(
+        &[
+            "ask",
+            "--json",
+            "Which of the following is a customer responsibility? (A) Physical security (B) Configuring security groups (C) Hypervisor patching",
+        ],
+        None,
+    );
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let exam = &v["exam"];
+    assert_eq!(exam["asks"], "customer", "{out}");
+    assert_eq!(exam["count"], 1, "{out}");
+    assert_eq!(exam["picks"], serde_json::json!(["B"]), "{out}");
+    let options = exam["options"].as_array().unwrap();
+    assert_eq!(options.len(), 3);
+    assert_eq!(options[0]["label"], "A");
+    assert_eq!(options[0]["text"], "Physical security");
+    assert_eq!(options[0]["owner"], "aws");
+    assert_eq!(options[1]["owner"], "customer");
+    for o in options {
+        assert!(o["entry"].is_string() && o["rationale"].is_string(), "{o}");
+        assert!(o["confidence"].as_f64().unwrap() > 0.0, "{o}");
+    }
+    // A plain question has no exam object.
+    let (_, out) = srm_bot(&["ask", "--json", "who patches the guest OS on EC2?"], None);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert!(v.get("exam").is_none(), "{out}");
+}
+
+#[test]
+fn batch_mode_reads_a_json_string_line_as_one_multi_line_question() {
+    let input = concat!(
+        "who patches MySQL on RDS?\n",
+        "\"Which of the following are AWS's job? (Choose two.)\\nA. Physical security\\nB. Writing IAM policies\\nC. Decommissioning storage devices\\nD. Configuring security groups\"\n",
+        "\"True or false: AWS patches the guest OS on EC2.\"\n",
+    );
+    let (code, out) = srm_bot(&["ask"], Some(input));
+    assert_eq!(code, 0);
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[0].get("exam").is_none());
+    assert_eq!(
+        lines[1]["exam"]["picks"],
+        serde_json::json!(["A", "C"]),
+        "{out}"
+    );
+    assert_eq!(lines[1]["exam"]["count"], 2, "{out}");
+    assert_eq!(
+        lines[2]["exam"]["picks"],
+        serde_json::json!(["False"]),
+        "{out}"
+    );
+    assert_eq!(lines[2]["exam"]["truth"], false, "{out}");
+}

@@ -244,3 +244,22 @@ async fn ctrl_c_stops_at_once_and_keeps_what_was_revealed() {
             .unwrap();
     assert_eq!((status.as_str(), answers), ("stopped", 1));
 }
+
+#[test]
+fn a_practice_question_pasted_into_the_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out) = console(
+        dir.path(),
+        "Which of the following is a customer responsibility?\n\nA. Physical security\nB. Patching the guest OS on Amazon EC2\nC. Replacing failed hard drives\nwho patches the hypervisor\n/ask Which is AWS's job? A) Hypervisor patching B) Writing IAM policies\n/quit\n",
+        &[],
+    );
+    assert_eq!(code, 0);
+    let first = out.find("✅ B — Customer").expect(&out);
+    let next = out.find("AWS — Who patches the hypervisor").expect(&out);
+    assert!(
+        first < next,
+        "the pasted question is answered before the next line\n{out}"
+    );
+    assert!(out.contains("✖️ A. Physical security"), "{out}");
+    assert!(out.contains("✅ A — AWS"), "{out}");
+}

@@ -650,3 +650,100 @@ async fn topics_help_dm_review_and_admin_reset() {
         .unwrap();
     assert_eq!(seasons, 1);
 }
+
+/// The picks line and the option fields of a practice-question embed.
+fn exam_parts(embed: &serde_json::Value) -> (String, Vec<(String, String)>) {
+    let picks = embed["description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let fields = embed["fields"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .map(|f| {
+                    (
+                        f["name"].as_str().unwrap_or_default().to_string(),
+                        f["value"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (picks, fields)
+}
+
+#[tokio::test]
+async fn a_pasted_practice_question_through_ask_and_a_mention() {
+    let fake = FakeDiscord::start().await;
+    let _bot = Bot::start(&fake).await;
+
+    // /ask takes one line: the options inline.
+    let id = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(
+            id,
+            11,
+            "ann",
+            "ask",
+            json!([{"name": "question", "type": 3, "value":
+                "Which of the following is a customer responsibility? A) Patching underlying infrastructure B) Physical security C) Patching Amazon EC2 instances D) Patching network infrastructure"}]),
+            0,
+        ),
+    );
+    let cb = callback(&fake, id).await;
+    let data = &cb.body["data"];
+    assert!(pings_nobody(data), "{:#}", cb.body);
+    let embed = &data["embeds"][0];
+    let (picks, fields) = exam_parts(embed);
+    assert!(
+        picks.starts_with("✅ C — Customer"),
+        "picks first: {embed:#}"
+    );
+    assert_eq!(fields.len(), 4, "{embed:#}");
+    assert!(
+        fields[2].0.starts_with("✅ C. Patching Amazon EC2"),
+        "{embed:#}"
+    );
+    for i in [0, 1, 3] {
+        assert!(fields[i].1.starts_with("AWS"), "{embed:#}");
+    }
+    assert_eq!(embed["color"], 0x3498DB, "coloured as the customer's");
+
+    // A mention carries several lines; echoed text pings nobody and renders no markdown.
+    let mut msg = message(fake.id(), CHANNEL_ID, 12, &json!({}));
+    msg["content"] = json!(format!(
+        "<@{BOT_ID}> Which TWO of the following are AWS's responsibility? (Choose two.)\n\
+         A. Physical security of the data centers @everyone\n\
+         B. Configuring security groups\n\
+         C. Patching the hypervisor **now**\n\
+         D. Encrypting the customer's data"
+    ));
+    msg["mentions"] = json!([user(BOT_ID, "srm-bot", true)]);
+    msg["guild_id"] = json!(GUILD_ID.to_string());
+    let before = fake.calls().len();
+    fake.dispatch("MESSAGE_CREATE", msg);
+    let sent = fake
+        .wait_call(before, "practice-question reply", |c| {
+            c.method == "POST" && c.path.ends_with("/messages")
+        })
+        .await;
+    assert!(pings_nobody(&sent.body), "{:#}", sent.body);
+    let embed = &sent.body["embeds"][0];
+    let (picks, fields) = exam_parts(embed);
+    assert!(
+        picks.contains("✅ A — AWS") && picks.contains("✅ C — AWS"),
+        "{embed:#}"
+    );
+    assert!(
+        !picks.contains("✅ B") && !picks.contains("✅ D"),
+        "{embed:#}"
+    );
+    assert!(
+        embed["title"].as_str().unwrap().contains("choose 2"),
+        "{embed:#}"
+    );
+    assert!(fields[0].0.contains("@\u{200B}everyone"), "{embed:#}");
+    assert!(fields[2].0.contains("\\*\\*now\\*\\*"), "{embed:#}");
+}

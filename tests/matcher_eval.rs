@@ -144,3 +144,51 @@ fn the_fitted_calibration_rises_with_the_score() {
         .iter()
         .all(|&(s, p)| (0.0..=1.0).contains(&s) && (0.0..=1.0).contains(&p)));
 }
+
+/// Practice questions (issue 11): exact picks and questions with a wrong pick.
+fn exam_report(file: &str) -> srm_bot::matcher::eval::ExamReport {
+    use srm_bot::matcher::eval::{evaluate_exam, parse_exam};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/eval")
+        .join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let cases = parse_exam(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let kb = kb();
+    let matcher = Matcher::new(&kb);
+    let report = evaluate_exam(&kb, &matcher, &cases);
+    println!("{file}\n{report}");
+    for m in &report.misses {
+        println!("  {m}");
+    }
+    report
+}
+
+fn assert_exam_levels(file: &str, min_exact: f64, max_wrong: f64) {
+    let r = exam_report(file);
+    assert!(r.all.total >= 60, "{file}: {} questions", r.all.total);
+    assert_eq!(r.all.unread, 0, "{file}: every question is read as one");
+    assert!(
+        r.all.accuracy() >= min_exact,
+        "{file}: exact picks {:.1}% < {:.1}%",
+        r.all.accuracy() * 100.0,
+        min_exact * 100.0
+    );
+    assert!(
+        r.all.wrong_rate() <= max_wrong,
+        "{file}: questions with a wrong pick {:.1}% > {:.1}%",
+        r.all.wrong_rate() * 100.0,
+        max_wrong * 100.0
+    );
+}
+
+#[test]
+fn held_out_exam_set_levels_do_not_drop() {
+    // Measured: 80.8% exact, 12.5% with a wrong pick (104 questions).
+    assert_exam_levels("exam.yaml", 0.798, 0.135);
+}
+
+#[test]
+fn exam_dev_set_levels_do_not_drop() {
+    // Measured: 98.3% exact, 0% with a wrong pick (60 questions).
+    assert_exam_levels("exam_dev.yaml", 0.973, 0.01);
+}

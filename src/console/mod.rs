@@ -11,6 +11,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use crate::app::{self, Brain, QuizRequest, RunningQuiz, StartError, Venue};
 use crate::config::QuizConfig;
+use crate::matcher::exam;
 use crate::quiz::session::{Effect, Event, Millis, Player};
 use crate::store::{Period, Scope, Store};
 use crate::text;
@@ -59,7 +60,13 @@ struct Console<'a, W: Write> {
     /// The question that was open when the last input line (other than /wait) was read.
     line_question: Option<usize>,
     quizzes_started: u64,
+    /// A practice question's stem waiting for its options (pasted lines arrive one by
+    /// one), and when to answer it anyway.
+    pending: Option<(String, Millis)>,
 }
+
+/// How long a pasted practice question's stem waits for its next option line.
+const PASTE_WAIT_MS: Millis = 800;
 
 /// Runs the console until `/quit`, Ctrl-C, or the end of input (after a running quiz has
 /// played out).
@@ -86,6 +93,7 @@ where
         waiting: None,
         line_question: None,
         quizzes_started: 0,
+        pending: None,
     };
     let abandoned = store
         .abandon_running(&runner(), app::unix_now())
@@ -102,6 +110,9 @@ where
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
     loop {
+        if eof {
+            c.flush_pending()?;
+        }
         if eof && c.quiz.is_none() {
             break;
         }
@@ -148,12 +159,39 @@ impl<W: Write> Console<'_, W> {
     }
 
     fn next_wake(&self) -> Option<Millis> {
-        let deadline = self.quiz.as_ref()?.session.next_deadline()?;
-        Some(self.notes.iter().copied().fold(deadline, Millis::min))
+        let paste = self.pending.as_ref().map(|(_, at)| *at);
+        let quiz = self
+            .quiz
+            .as_ref()
+            .and_then(|q| q.session.next_deadline())
+            .map(|d| self.notes.iter().copied().fold(d, Millis::min));
+        match (paste, quiz) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Answers a waiting practice question with the lines it has.
+    fn flush_pending(&mut self) -> Result<(), ConsoleError> {
+        match self.pending.take() {
+            Some((text, _)) => self.answer(&text),
+            None => Ok(()),
+        }
     }
 
     /// Handles one line; `false` means quit.
     async fn on_line(&mut self, line: &str) -> Result<bool, ConsoleError> {
+        if let Some((text, at)) = &mut self.pending {
+            // The options of a pasted practice question (and a blank line before them).
+            let blank_before_options = line.trim().is_empty() && exam::parse(text).is_none();
+            if exam::is_option_line(line) || blank_before_options {
+                text.push('\n');
+                text.push_str(line);
+                *at = self.clock.elapsed().as_millis() as Millis + PASTE_WAIT_MS;
+                return Ok(true);
+            }
+            self.flush_pending()?;
+        }
         let me = self.opts.player.clone();
         let parsed = parse_line(line);
         if parsed != Line::Wait {
@@ -251,9 +289,20 @@ impl<W: Write> Console<'_, W> {
         Ok(true)
     }
 
+    /// A question, or the stem of a practice question whose options are still coming.
     fn ask(&mut self, question: &str) -> Result<(), ConsoleError> {
-        let answer = self.brain.matcher.best(question);
-        let t = text::answer_text(&self.brain.kb, &answer);
+        if exam::parse(question).is_none() && exam::looks_like_stem(question) {
+            self.pending = Some((question.to_string(), self.now() + PASTE_WAIT_MS));
+            return Ok(());
+        }
+        self.answer(question)
+    }
+
+    fn answer(&mut self, question: &str) -> Result<(), ConsoleError> {
+        let t = match exam::read(&self.brain.matcher, &self.brain.kb, question) {
+            Some(e) => text::exam_text(&self.brain.kb, &e),
+            None => text::answer_text(&self.brain.kb, &self.brain.matcher.best(question)),
+        };
         self.say(&t)
     }
 
@@ -331,6 +380,9 @@ impl<W: Write> Console<'_, W> {
 
     async fn on_time(&mut self) -> Result<(), ConsoleError> {
         let now = self.now();
+        if self.pending.as_ref().is_some_and(|(_, at)| *at <= now) {
+            return self.flush_pending();
+        }
         if let Some(&note) = self.notes.first() {
             if note <= now {
                 self.notes.remove(0);

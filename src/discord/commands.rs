@@ -48,17 +48,16 @@ async fn autocomplete_question(ctx: Context<'_>, partial: &str) -> Vec<String> {
         .collect()
 }
 
-/// Who is responsible for something in AWS — AWS, you, or both?
+/// Who is responsible for something in AWS? Or paste a practice question with its options.
 #[poise::command(slash_command)]
 pub async fn ask(
     ctx: Context<'_>,
-    #[description = "Your question, e.g. who patches the guest OS on EC2?"]
+    #[description = "e.g. who patches the guest OS on EC2? — or a practice question: stem A) … B) …"]
     #[autocomplete = "autocomplete_question"]
     #[max_length = 1000]
     question: String,
 ) -> Result<(), Error> {
-    let answer = ctx.data().brain().matcher.best(&question);
-    let reply = match render::reply(&ctx.data().brain(), &answer) {
+    let reply = match render::ask_reply(&ctx.data().brain(), &question) {
         render::Reply::Known(embed) => poise::CreateReply::default().embed(*embed),
         render::Reply::Unsure(text, buttons) => poise::CreateReply::default()
             .content(text)

@@ -393,8 +393,7 @@ async fn on_message(ctx: &serenity::Context, msg: &Message, data: &Arc<Data>) ->
         .replace(&format!("<@{me}>"), " ")
         .replace(&format!("<@!{me}>"), " ");
     let question = question.trim();
-    let answer = data.brain().matcher.best(question);
-    let reply = match render::reply(&data.brain(), &answer) {
+    let reply = match render::ask_reply(&data.brain(), question) {
         render::Reply::Known(embed) => CreateMessage::new().embed(*embed),
         render::Reply::Unsure(text, buttons) => {
             CreateMessage::new().content(text).components(buttons)

@@ -9,6 +9,7 @@ use serenity::{
 
 use crate::app::Brain;
 use crate::kb::Owner;
+use crate::matcher::exam::{self, Exam};
 use crate::matcher::{Answer, Verdict};
 use crate::quiz::session::{EndReason, Reveal, Standing};
 use crate::quiz::QuizQuestion;
@@ -25,8 +26,13 @@ pub fn no_pings() -> CreateAllowedMentions {
 
 /// A user-chosen name made inert: no mentions, no markdown.
 pub fn safe(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.chars().filter(|c| !c.is_control()).take(64) {
+    inert(name, 64)
+}
+
+/// Text a user wrote, made inert (no mentions, no markdown) and cut to `max` characters.
+fn inert(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().filter(|c| !c.is_control()).take(max) {
         match c {
             '@' => out.push_str("@\u{200B}"),
             '*' | '_' | '~' | '`' | '|' | '>' | '<' | '#' | '[' | ']' | '\\' => {
@@ -164,6 +170,38 @@ pub enum Reply {
     Unsure(String, Vec<CreateActionRow>),
     Unknown(String),
 }
+
+/// The reply to a question, or to a pasted practice question (stem and options, or "True
+/// or false: …"), from one knowledge snapshot.
+pub fn ask_reply(brain: &Brain, question: &str) -> Reply {
+    match exam::read(&brain.matcher, &brain.kb, question) {
+        Some(e) => Reply::Known(Box::new(exam_embed(brain, &e))),
+        None => reply(brain, &brain.matcher.best(question)),
+    }
+}
+
+/// A practice question answered: the picks first, then every option with its owner and
+/// reason; coloured by the picks' owner.
+pub fn exam_embed(brain: &Brain, exam: &Exam) -> CreateEmbed {
+    let v = text::exam_view(&brain.kb, exam);
+    let mut description = v.picks.clone();
+    if let Some(note) = &v.note {
+        description.push_str("\n\n");
+        description.push_str(note);
+    }
+    let mut embed = CreateEmbed::new()
+        .title(clip(&v.title, 256))
+        .colour(v.owner.map_or(NEUTRAL, colour))
+        .description(clip(&description, 1500));
+    // Six options at most: within Discord's 6,000 characters per embed.
+    for (head, reason) in v.options.iter().take(exam::MAX_OPTIONS) {
+        embed = embed.field(inert(head, 200), clip(reason, 500), false);
+    }
+    embed
+}
+
+/// The colour of an embed with no single owner.
+const NEUTRAL: u32 = 0x95A5A6;
 
 /// A "did you mean" button answers the chosen entry.
 pub fn ask_button_id(entry_id: &str) -> String {

@@ -376,3 +376,167 @@ mod tests {
         assert_eq!(t.wrong_rate(), 0.25);
     }
 }
+
+/// One practice question of an exam set (`tests/eval/exam*.yaml`).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct ExamCase {
+    pub id: String,
+    pub style: String,
+    pub question: String,
+    /// The right options' labels as written, or `True` / `False`.
+    #[serde(deserialize_with = "labels")]
+    pub picks: Vec<String>,
+}
+
+fn labels<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    use serde::Deserialize;
+    let values = Vec::<serde_yaml::Value>::deserialize(d)?;
+    values
+        .into_iter()
+        .map(|v| match v {
+            serde_yaml::Value::String(s) => Ok(s),
+            serde_yaml::Value::Bool(b) => Ok(if b { "True" } else { "False" }.to_string()),
+            serde_yaml::Value::Number(n) => Ok(n.to_string()),
+            other => Err(serde::de::Error::custom(format!(
+                "a pick must be a label, not {other:?}"
+            ))),
+        })
+        .collect()
+}
+
+/// Reads an exam set: a YAML list of `{id, style, question, picks}`.
+pub fn parse_exam(text: &str) -> Result<Vec<ExamCase>, ParseError> {
+    serde_yaml::from_str(text).map_err(|e| ParseError {
+        line: e.location().map_or(0, |l| l.line()),
+        message: e.to_string(),
+    })
+}
+
+/// Counts for one style of practice question.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ExamTally {
+    pub total: usize,
+    /// Exactly the right picks.
+    pub exact: usize,
+    /// At least one option picked that is not right.
+    pub wrong: usize,
+    /// Not read as a practice question at all.
+    pub unread: usize,
+}
+
+impl ExamTally {
+    fn add(&mut self, exact: bool, wrong: bool, unread: bool) {
+        self.total += 1;
+        self.exact += usize::from(exact);
+        self.wrong += usize::from(wrong);
+        self.unread += usize::from(unread);
+    }
+
+    /// Share with exactly the right picks, 0..1.
+    pub fn accuracy(&self) -> f64 {
+        ratio(self.exact, self.total)
+    }
+
+    /// Share with a wrong pick, 0..1.
+    pub fn wrong_rate(&self) -> f64 {
+        ratio(self.wrong, self.total)
+    }
+}
+
+/// A practice question not answered exactly, for study.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExamMiss {
+    pub id: String,
+    pub expected: Vec<String>,
+    pub got: Vec<String>,
+    /// Per option: label, owner given (or "?") and entry.
+    pub options: Vec<String>,
+}
+
+/// The evaluation of an exam set.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExamReport {
+    pub by_style: BTreeMap<String, ExamTally>,
+    pub all: ExamTally,
+    pub misses: Vec<ExamMiss>,
+}
+
+/// Answers every practice question and compares the picks with the right ones.
+pub fn evaluate_exam(kb: &KnowledgeBase, matcher: &Matcher, cases: &[ExamCase]) -> ExamReport {
+    let mut report = ExamReport::default();
+    for c in cases {
+        let exam = super::exam::read(matcher, kb, &c.question);
+        let got: Vec<String> = exam.as_ref().map(|e| e.pick_labels()).unwrap_or_default();
+        let same = |a: &String, b: &String| a.eq_ignore_ascii_case(b);
+        let exact =
+            got.len() == c.picks.len() && got.iter().all(|g| c.picks.iter().any(|p| same(p, g)));
+        let wrong = got.iter().any(|g| !c.picks.iter().any(|p| same(p, g)));
+        report
+            .by_style
+            .entry(c.style.clone())
+            .or_default()
+            .add(exact, wrong, exam.is_none());
+        report.all.add(exact, wrong, exam.is_none());
+        if !exact {
+            let options = exam
+                .iter()
+                .flat_map(|e| &e.options)
+                .map(|j| match j.known() {
+                    Some((entry, owner)) => format!(
+                        "{} {} ({:.2} {})",
+                        j.label,
+                        owner,
+                        j.answer.score,
+                        kb.entries()[entry].id
+                    ),
+                    None => format!("{} ? ({:.2})", j.label, j.answer.score),
+                })
+                .collect();
+            report.misses.push(ExamMiss {
+                id: c.id.clone(),
+                expected: c.picks.clone(),
+                got,
+                options,
+            });
+        }
+    }
+    report
+}
+
+impl fmt::Display for ExamReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{:<14} {:>5} {:>8} {:>11} {:>7}",
+            "style", "n", "exact", "wrong pick", "unread"
+        )?;
+        let row = |f: &mut fmt::Formatter<'_>, name: &str, t: &ExamTally| {
+            writeln!(
+                f,
+                "{:<14} {:>5} {:>7.1}% {:>10.1}% {:>7}",
+                name,
+                t.total,
+                100.0 * t.accuracy(),
+                100.0 * t.wrong_rate(),
+                t.unread
+            )
+        };
+        for (style, t) in &self.by_style {
+            row(f, style, t)?;
+        }
+        row(f, "all", &self.all)
+    }
+}
+
+impl fmt::Display for ExamMiss {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: expected {:?}, got {:?} — {}",
+            self.id,
+            self.expected,
+            self.got,
+            self.options.join("; ")
+        )
+    }
+}

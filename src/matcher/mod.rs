@@ -14,6 +14,7 @@
 //! verdict; the confidence shown is that score calibrated (`CALIBRATION`).
 
 pub mod eval;
+pub mod exam;
 mod fuzzy;
 pub mod normalize;
 
@@ -758,6 +759,9 @@ pub struct AnswerJson {
     /// The "it depends" entry the answer was routed from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub via: Option<String>,
+    /// The text was a practice question (stem and options, or "True or false").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exam: Option<exam::ExamJson>,
 }
 
 impl Answer {
@@ -793,6 +797,7 @@ impl Answer {
             suggestions,
             services: self.services.clone(),
             via,
+            exam: None,
         }
     }
 }

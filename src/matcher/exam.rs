@@ -1,0 +1,1501 @@
+//! Pasted practice questions: a stem with 2–6 labelled options ("Which of the following is
+//! a customer responsibility? A. … B. …"), or one "True or false: …" statement. Reads
+//! what the stem asks (which party, how many, NOT, the services it is about), answers
+//! every option with the matcher in the stem's context, and picks the options that fit.
+//! Pure: text in, judgement out; the wording is the adapters' business.
+
+use serde::Serialize;
+
+use super::{Answer, AnswerJson, Matcher, Verdict};
+use crate::kb::{KnowledgeBase, Owner};
+
+/// The fewest and most options a pasted question may have.
+pub const MIN_OPTIONS: usize = 2;
+pub const MAX_OPTIONS: usize = 6;
+
+/// One option as the user wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// The label as written, without its punctuation (`A`, `b`, `3`); for `-` and `•`
+    /// bullets, the option's position from 1.
+    pub label: String,
+    pub text: String,
+}
+
+/// A practice question recognised in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pasted {
+    Choices {
+        stem: String,
+        options: Vec<Choice>,
+    },
+    /// "True or false: …"; `labels` when the two answers were given as options
+    /// ("A. True / B. False"), true's label first.
+    TrueFalse {
+        statement: String,
+        labels: Option<(String, String)>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Upper,
+    Lower,
+    Digit,
+    Bullet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Punct {
+    Dot,
+    Paren,
+    Both,
+    None,
+}
+
+/// A label at the start of a line: its style, punctuation, position (0 = A or 1) and
+/// where the option's text begins.
+fn line_label(line: &str) -> Option<(Style, Punct, usize, &str)> {
+    let t = line.trim_start();
+    let mut chars = t.chars();
+    let first = chars.next()?;
+    if matches!(first, '-' | '•' | '*' | '–' | '·') {
+        let rest = chars.as_str();
+        return rest
+            .starts_with(char::is_whitespace)
+            .then(|| (Style::Bullet, Punct::None, 0, rest.trim()));
+    }
+    let (paren_open, body) = match t.strip_prefix('(') {
+        Some(b) => (true, b),
+        None => (false, t),
+    };
+    let (style, ordinal, after) = ordinal_at(body)?;
+    let (punct, rest) = match (paren_open, after.chars().next()?) {
+        (true, ')') => (Punct::Both, &after[1..]),
+        (false, ')') => (Punct::Paren, &after[1..]),
+        (false, '.') => (Punct::Dot, &after[1..]),
+        _ => return None,
+    };
+    if !rest.starts_with(char::is_whitespace) && !rest.is_empty() {
+        return None;
+    }
+    Some((style, punct, ordinal, rest.trim()))
+}
+
+/// A letter (a–f) or number (1–6) at the start of `s`, and what follows it.
+fn ordinal_at(s: &str) -> Option<(Style, usize, &str)> {
+    let c = s.chars().next()?;
+    let rest = &s[c.len_utf8()..];
+    match c {
+        'A'..='F' => Some((Style::Upper, c as usize - 'A' as usize, rest)),
+        'a'..='f' => Some((Style::Lower, c as usize - 'a' as usize, rest)),
+        '1'..='6' if !rest.starts_with(|d: char| d.is_ascii_digit()) => {
+            Some((Style::Digit, c as usize - '1' as usize, rest))
+        }
+        _ => None,
+    }
+}
+
+fn label_text(style: Style, ordinal: usize) -> String {
+    match style {
+        Style::Upper => char::from(b'A' + ordinal as u8).to_string(),
+        Style::Lower => char::from(b'a' + ordinal as u8).to_string(),
+        Style::Digit | Style::Bullet => (ordinal + 1).to_string(),
+    }
+}
+
+/// Whether a line is one option of a practice question ("B. Physical security", "- …").
+pub fn is_option_line(line: &str) -> bool {
+    line_label(line).is_some_and(|(_, _, _, rest)| !rest.is_empty())
+}
+
+/// Whether a text reads like the stem of a practice question whose options may follow on
+/// the next lines: "Which of the following…", "(Choose two.)", a stem ending in ":".
+pub fn looks_like_stem(text: &str) -> bool {
+    let w = words(text);
+    has_phrase(&w, &["which", "of", "the", "following"])
+        || has_phrase(&w, &["which", "of", "these"])
+        || text.lines().any(instruction)
+        || text.split(['?', '.']).any(instruction)
+        || (text.trim_end().ends_with(':') && w.len() >= 3)
+}
+
+/// Recognises a practice question in `text`: a stem followed by options (one per line or
+/// inline) or a "True or false" statement. `None` for an ordinary question.
+pub fn parse(text: &str) -> Option<Pasted> {
+    let text = text.trim();
+    let pasted = by_lines(text).or_else(|| inline(text));
+    match pasted {
+        Some(Pasted::Choices { stem, options }) => Some(true_false_options(stem, options)),
+        Some(p) => Some(p),
+        None => true_false(text),
+    }
+}
+
+/// Options "True" and "False" make a true-or-false question.
+fn true_false_options(stem: String, options: Vec<Choice>) -> Pasted {
+    let word = |c: &Choice| c.text.trim_end_matches('.').trim().to_ascii_lowercase();
+    if options.len() == 2 {
+        let (a, b) = (word(&options[0]), word(&options[1]));
+        let labels = match (a.as_str(), b.as_str()) {
+            ("true", "false") => Some((options[0].label.clone(), options[1].label.clone())),
+            ("false", "true") => Some((options[1].label.clone(), options[0].label.clone())),
+            _ => None,
+        };
+        if let Some(labels) = labels {
+            return Pasted::TrueFalse {
+                statement: strip_true_false(&stem).unwrap_or(stem),
+                labels: Some(labels),
+            };
+        }
+    }
+    Pasted::Choices { stem, options }
+}
+
+const TF_PREFIXES: &[&str] = &["true or false", "true/false", "true / false", "t/f"];
+
+/// The statement of "True or false: X" or "X — true or false?".
+fn strip_true_false(text: &str) -> Option<String> {
+    // ASCII lower-casing keeps byte offsets.
+    let lower = text.to_ascii_lowercase();
+    let junk = |c: char| c.is_whitespace() || matches!(c, ':' | '?' | '-' | '–' | '—' | ',');
+    for p in TF_PREFIXES {
+        let t = if lower.starts_with(p) {
+            text[p.len()..].trim_matches(junk)
+        } else if let Some(before) = lower.trim_end_matches(['?', '.', '!', ' ']).strip_suffix(p) {
+            text[..before.len()].trim_matches(junk)
+        } else {
+            continue;
+        };
+        return (!t.is_empty()).then(|| t.to_string());
+    }
+    None
+}
+
+fn true_false(text: &str) -> Option<Pasted> {
+    let statement = strip_true_false(text)?;
+    (statement.split_whitespace().count() >= 3).then_some(Pasted::TrueFalse {
+        statement,
+        labels: None,
+    })
+}
+
+/// Options one per line after the stem.
+fn by_lines(text: &str) -> Option<Pasted> {
+    let lines: Vec<&str> = text.lines().collect();
+    'start: for first in 1..lines.len() {
+        let Some((style, punct, 0, _)) = line_label(lines[first]) else {
+            continue;
+        };
+        let stem = lines[..first]
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if stem.is_empty() {
+            continue;
+        }
+        let mut options: Vec<Choice> = Vec::new();
+        let mut trailing: Vec<&str> = Vec::new();
+        for line in &lines[first..] {
+            if line.trim().is_empty() {
+                continue;
+            }
+            match line_label(line) {
+                Some((s, p, ord, rest))
+                    if s == style
+                        && p == punct
+                        && (style == Style::Bullet || ord == options.len())
+                        && !rest.is_empty() =>
+                {
+                    if options.len() == MAX_OPTIONS {
+                        continue 'start;
+                    }
+                    let ordinal = options.len();
+                    options.push(Choice {
+                        label: label_text(style, ordinal),
+                        text: rest.to_string(),
+                    });
+                }
+                // A line after the options: an instruction ("(Choose two.)") belongs to
+                // the stem, anything else continues the last option.
+                _ if instruction(line) => trailing.push(line.trim()),
+                _ => match options.last_mut() {
+                    Some(o) => {
+                        o.text.push(' ');
+                        o.text.push_str(line.trim());
+                    }
+                    None => continue 'start,
+                },
+            }
+        }
+        if options.len() >= MIN_OPTIONS {
+            let mut stem = stem;
+            for t in trailing {
+                stem.push(' ');
+                stem.push_str(t);
+            }
+            return Some(Pasted::Choices { stem, options });
+        }
+    }
+    None
+}
+
+/// "(Choose two.)", "Select 2." and the like.
+fn instruction(line: &str) -> bool {
+    let w = words(line);
+    w.len() <= 5
+        && w.first().is_some_and(|f| {
+            matches!(
+                f.low.as_str(),
+                "choose" | "select" | "pick" | "mark" | "identify"
+            )
+        })
+}
+
+/// Options on the stem's line: "Which is AWS's job? A) … B) … C) …".
+fn inline(text: &str) -> Option<Pasted> {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    const KINDS: &[(Style, Punct)] = &[
+        (Style::Upper, Punct::Paren),
+        (Style::Upper, Punct::Dot),
+        (Style::Upper, Punct::Both),
+        (Style::Lower, Punct::Paren),
+        (Style::Lower, Punct::Both),
+        (Style::Digit, Punct::Paren),
+        (Style::Digit, Punct::Dot),
+        (Style::Digit, Punct::Both),
+        (Style::Lower, Punct::Dot),
+        (Style::Bullet, Punct::None),
+    ];
+    KINDS
+        .iter()
+        .find_map(|&(style, punct)| inline_with(&flat, style, punct))
+}
+
+fn inline_marker(style: Style, punct: Punct, ordinal: usize) -> String {
+    let l = label_text(style, ordinal);
+    match (style, punct) {
+        (Style::Bullet, _) => "•".to_string(),
+        (_, Punct::Dot) => format!("{l}."),
+        (_, Punct::Paren) => format!("{l})"),
+        (_, Punct::Both) => format!("({l})"),
+        (_, Punct::None) => l,
+    }
+}
+
+/// Where `marker` occurs in `s` from `from` as a label: after a space (or at the start)
+/// and before a space.
+fn find_marker(s: &str, marker: &str, from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(i) = s.get(at..)?.find(marker) {
+        let pos = at + i;
+        let before_ok = pos == 0 || s[..pos].ends_with(' ');
+        let after = &s[pos + marker.len()..];
+        if before_ok && after.starts_with(' ') {
+            return Some(pos);
+        }
+        at = pos + marker.len();
+    }
+    None
+}
+
+fn inline_with(s: &str, style: Style, punct: Punct) -> Option<Pasted> {
+    let mut marks: Vec<(usize, usize)> = Vec::new(); // (start, text start)
+    let mut from = 0;
+    loop {
+        let ordinal = marks.len();
+        if ordinal == MAX_OPTIONS {
+            break;
+        }
+        let marker = inline_marker(style, punct, ordinal);
+        let Some(pos) = find_marker(s, &marker, from) else {
+            break;
+        };
+        marks.push((pos, pos + marker.len()));
+        from = pos + marker.len();
+    }
+    if marks.len() < MIN_OPTIONS {
+        return None;
+    }
+    let stem = s[..marks[0].0].trim().to_string();
+    // The stem ends as a question or an instruction does ("…?", "…:", "(Choose two.)").
+    if !stem.ends_with(['?', ':', '.', ')']) {
+        return None;
+    }
+    let mut options = Vec::new();
+    let mut trailing = String::new();
+    for (i, &(_, start)) in marks.iter().enumerate() {
+        let end = marks.get(i + 1).map_or(s.len(), |m| m.0);
+        let mut text = s[start..end].trim().to_string();
+        if i + 1 == marks.len() {
+            // "(Choose two.)" after the last option belongs to the stem.
+            if let Some(cut) = text.rfind('(') {
+                if instruction(&text[cut..]) {
+                    trailing = text[cut..].to_string();
+                    text = text[..cut].trim().to_string();
+                }
+            }
+        }
+        if text.is_empty() {
+            return None;
+        }
+        options.push(Choice {
+            label: label_text(style, i),
+            text,
+        });
+    }
+    let stem = if trailing.is_empty() {
+        stem
+    } else {
+        format!("{stem} {trailing}")
+    };
+    Some(Pasted::Choices { stem, options })
+}
+
+/// One word of a text: lower-cased without apostrophes; whether it was capitalised and
+/// whether it ended in "'s".
+#[derive(Debug, Clone)]
+struct Word {
+    low: String,
+    capital: bool,
+    possessive: bool,
+}
+
+fn words(text: &str) -> Vec<Word> {
+    let text = text.replace(['’', '‘'], "'");
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.trim_matches('\'').is_empty())
+        .map(|w| {
+            let w = w.trim_matches('\'');
+            let (base, possessive) = match w.strip_suffix("'s") {
+                Some(b) => (b, true),
+                None => (w, false),
+            };
+            Word {
+                low: base.replace('\'', "").to_lowercase(),
+                capital: base.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()),
+                possessive,
+            }
+        })
+        .collect()
+}
+
+/// Drops "shared responsibility model" (it names the model, not a shared control).
+fn without_model(mut w: Vec<Word>) -> Vec<Word> {
+    let mut i = 0;
+    while i + 2 < w.len() {
+        if w[i].low == "shared"
+            && w[i + 1].low.starts_with("responsibilit")
+            && w[i + 2].low == "model"
+        {
+            w.drain(i..i + 2);
+        }
+        i += 1;
+    }
+    w
+}
+
+/// Words that name the customer: the customer itself and the actors of scenario stems.
+const CUSTOMER_WORDS: &[&str] = &[
+    "customer",
+    "customers",
+    "company",
+    "companies",
+    "organization",
+    "organizations",
+    "organisation",
+    "organisations",
+    "you",
+    "your",
+    "yours",
+    "we",
+    "our",
+    "us",
+    "i",
+    "me",
+    "my",
+    "client",
+    "clients",
+    "business",
+    "businesses",
+    "tenant",
+    "tenants",
+    "team",
+    "teams",
+    "startup",
+    "startups",
+    "bank",
+    "retailer",
+    "enterprise",
+    "firm",
+    "agency",
+    "hospital",
+    "insurer",
+    "developer",
+    "developers",
+    "administrator",
+    "administrators",
+    "engineer",
+    "engineers",
+];
+const PLACE_BEFORE: &[&str] = &[
+    "on", "in", "to", "into", "onto", "from", "within", "across", "inside", "at",
+];
+/// "… moves to AWS", "… is offloaded to AWS": the party something passes to.
+const HANDOVER: &[&str] = &[
+    "move",
+    "moves",
+    "moved",
+    "shift",
+    "shifts",
+    "shifted",
+    "transfer",
+    "transfers",
+    "transferred",
+    "pass",
+    "passes",
+    "passed",
+    "offload",
+    "offloads",
+    "offloaded",
+    "hand",
+    "hands",
+    "handed",
+    "delegated",
+    "delegate",
+    "delegates",
+];
+const SUBJECT_VERBS: &[&str] = &[
+    "must",
+    "manage",
+    "manages",
+    "handle",
+    "handles",
+    "perform",
+    "performs",
+    "do",
+    "does",
+    "own",
+    "owns",
+    "need",
+    "needs",
+    "has",
+    "have",
+    "is",
+    "are",
+    "will",
+    "should",
+    "take",
+    "takes",
+    "patch",
+    "patches",
+    "configure",
+    "configures",
+    "maintain",
+    "maintains",
+    "remain",
+    "remains",
+    "retain",
+    "retains",
+    "still",
+    "control",
+    "controls",
+    "provide",
+    "provides",
+    "secure",
+    "secures",
+    "protect",
+    "protects",
+    "operate",
+    "operates",
+    "always",
+    "alone",
+    "solely",
+    "trains",
+    "train",
+    "encrypts",
+    "encrypt",
+    "backs",
+    "applies",
+    "apply",
+    "updates",
+    "update",
+    "installs",
+    "install",
+    "monitors",
+    "monitor",
+    "sets",
+    "set",
+    "creates",
+    "create",
+    "decides",
+    "decide",
+    "chooses",
+    "choose",
+    "keeps",
+    "keep",
+    "can",
+    "cannot",
+    "may",
+];
+const AUXILIARIES: &[&str] = &["does", "do", "will", "must", "should", "can", "would"];
+/// Nouns that say "whose job": "the customer's part", "AWS's responsibility".
+fn duty(word: &str) -> bool {
+    word.starts_with("responsib")
+        || matches!(
+            word,
+            "part" | "job" | "jobs" | "task" | "tasks" | "duty" | "duties" | "role" | "side"
+        )
+}
+
+/// The party a word names, when it names one: "AWS" (not "AWS Lambda", "on AWS"), "the
+/// customer", "your company".
+fn party_at(w: &[Word], i: usize) -> Option<Owner> {
+    let word = w.get(i)?;
+    let prev = i.checked_sub(1).map(|j| w[j].low.as_str());
+    match word.low.as_str() {
+        "aws" | "amazon" | "provider" => {
+            let next = w.get(i + 1);
+            let web = next.is_some_and(|n| n.low == "web");
+            let brand = !word.possessive
+                && word.low != "provider"
+                && next.is_some_and(|n| n.capital && !web);
+            let place = prev.is_some_and(|p| PLACE_BEFORE.contains(&p)) && !handed_to(w, i);
+            (!brand && !place).then_some(Owner::Aws)
+        }
+        "services" if prev == Some("web") => None,
+        // "I" only as a word on its own, not the label of an option.
+        "i" if !word.capital => None,
+        w0 if CUSTOMER_WORDS.contains(&w0) => Some(Owner::Customer),
+        _ => None,
+    }
+}
+
+/// "… moves from the team to AWS": the word at `i` is what something is handed to.
+fn handed_to(w: &[Word], i: usize) -> bool {
+    i > 0
+        && w[i - 1].low == "to"
+        && w[i.saturating_sub(6)..i - 1]
+            .iter()
+            .any(|x| HANDOVER.contains(&x.low.as_str()))
+}
+
+/// Every party a text names, with how strongly the text makes it the responsible one:
+/// the subject of a responsibility word ("the customer is responsible", "does AWS manage",
+/// "managed by AWS", "responsibility of the customer") scores high.
+fn parties(w: &[Word]) -> Vec<(u8, Owner)> {
+    let mut out = Vec::new();
+    for i in 0..w.len() {
+        let Some(party) = party_at(w, i) else {
+            continue;
+        };
+        let prev = |k: usize| i.checked_sub(k).map(|j| w[j].low.as_str());
+        let next = |k: usize| w.get(i + k).map(|n| n.low.as_str());
+        // "the customer's employees": a possessive before another noun only describes.
+        let mut score: u8 = if w[i].possessive { 0 } else { 1 };
+        if prev(1) == Some("by") || (prev(1) == Some("the") && prev(2) == Some("by")) {
+            score += 3;
+        }
+        // "… remain with AWS", "… rests with the customer".
+        if handed_to(w, i)
+            || (prev(1) == Some("with")
+                && prev(2).is_some_and(|p| {
+                    matches!(
+                        p,
+                        "remain" | "remains" | "rest" | "rests" | "lie" | "lies" | "stay" | "stays"
+                    )
+                }))
+        {
+            score += 3;
+        }
+        if next(1).is_some_and(duty) || (!w[i].possessive && next(2).is_some_and(duty)) {
+            score += 4;
+        }
+        if (1..=3).any(|k| prev(k).is_some_and(duty))
+            && (prev(1) == Some("of") || prev(2) == Some("of"))
+        {
+            score += 3;
+        }
+        if !w[i].possessive
+            && [next(1), next(2)]
+                .iter()
+                .any(|n| n.is_some_and(|n| SUBJECT_VERBS.contains(&n)))
+        {
+            score += 2;
+        }
+        if prev(1).is_some_and(|p| AUXILIARIES.contains(&p))
+            || (prev(1) == Some("the") && prev(2).is_some_and(|p| AUXILIARIES.contains(&p)))
+        {
+            score += 2;
+        }
+        out.push((score, party));
+    }
+    out
+}
+
+/// The party most strongly made responsible; ties go to the last one named (`last`) or
+/// the first.
+fn party_of(w: &[Word], last: bool) -> Option<(u8, Owner)> {
+    let mut best: Option<(u8, Owner)> = None;
+    for (score, party) in parties(w) {
+        let better = match best {
+            None => true,
+            Some((b, _)) => score > b || (last && score == b),
+        };
+        if better {
+            best = Some((score, party));
+        }
+    }
+    best
+}
+
+fn has(w: &[Word], any: &[&str]) -> bool {
+    w.iter().any(|x| any.contains(&x.low.as_str()))
+}
+
+fn has_phrase(w: &[Word], phrase: &[&str]) -> bool {
+    w.windows(phrase.len())
+        .any(|win| win.iter().zip(phrase).all(|(a, b)| a.low == *b))
+}
+
+const NEGATIONS: &[&str] = &[
+    "not", "except", "isnt", "arent", "doesnt", "dont", "never", "wont", "cannot",
+];
+const INHERIT: &[&str] = &["inherit", "inherits", "inherited", "inheriting"];
+
+/// Negations that are about the claim, not "…, not the customer" at the end.
+fn negated(w: &[Word]) -> bool {
+    (0..w.len()).any(|i| {
+        if !NEGATIONS.contains(&w[i].low.as_str()) {
+            return false;
+        }
+        let p = if w.get(i + 1).is_some_and(|n| n.low == "the") {
+            i + 2
+        } else {
+            i + 1
+        };
+        let contrast = party_at(w, p).is_some()
+            && !w[p].possessive
+            && !w.get(p + 1).is_some_and(|n| duty(&n.low));
+        !contrast
+    })
+}
+
+/// Whether the words say a control is shared between the parties.
+fn says_shared(w: &[Word]) -> bool {
+    (0..w.len()).any(|i| match w[i].low.as_str() {
+        "shared" | "share" | "shares" | "jointly" => true,
+        "both" => w[i + 1..].iter().take(4).any(|x| {
+            matches!(
+                x.low.as_str(),
+                "aws" | "amazon" | "customer" | "customers" | "parties" | "party"
+            )
+        }),
+        _ => false,
+    })
+}
+
+/// How many options the stem asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Count {
+    /// "Select all that apply".
+    All,
+    /// Exactly this many.
+    #[serde(untagged)]
+    Exactly(usize),
+}
+
+/// What a stem asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Asks {
+    /// The options owned by this party ("Which is a customer responsibility?"); `None`
+    /// when it asks which statements are true.
+    pub party: Option<Owner>,
+    /// "NOT", "EXCEPT": the options that do *not* fit.
+    pub not: bool,
+    pub count: Count,
+}
+
+fn number(word: &str) -> Option<usize> {
+    match word {
+        "two" | "2" => Some(2),
+        "three" | "3" => Some(3),
+        "four" | "4" => Some(4),
+        "five" | "5" => Some(5),
+        _ => None,
+    }
+}
+
+/// The sentence of a stem that asks: the last one with "which", "what" or "who".
+fn asking_sentence(stem: &str) -> &str {
+    let sentences: Vec<&str> = stem
+        .split_inclusive(['?', '.', '!', ':', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    sentences
+        .iter()
+        .rev()
+        .find(|s| {
+            let w = words(s);
+            has(&w, &["which", "what", "who", "whose"])
+        })
+        .copied()
+        .unwrap_or(stem)
+}
+
+/// Reads what a stem asks: which party, NOT, how many.
+pub fn read_stem(stem: &str) -> Asks {
+    let all = without_model(words(stem));
+    let q = without_model(words(asking_sentence(stem)));
+    let count = (0..all.len().saturating_sub(1))
+        .find_map(|i| {
+            matches!(
+                all[i].low.as_str(),
+                "choose" | "select" | "pick" | "which" | "identify" | "mark"
+            )
+            .then(|| number(&all[i + 1].low))
+            .flatten()
+        })
+        .map(Count::Exactly)
+        .or_else(|| has_phrase(&all, &["all", "that", "apply"]).then_some(Count::All))
+        .unwrap_or(Count::Exactly(1));
+    let statements = has(&q, &["statement", "statements", "describes", "describe"])
+        || (has(&q, &["true", "correct", "accurate", "false", "incorrect"])
+            && !has(&q, &["responsibility", "responsible"]));
+    if statements {
+        let not = has(&q, &["false", "incorrect", "inaccurate"]) != negated(&q);
+        return Asks {
+            party: None,
+            not,
+            count,
+        };
+    }
+    let not = negated(&q);
+    let named = party_of(&q, true).or_else(|| party_of(&all, true));
+    let party = if has(&q, INHERIT) {
+        Some(Owner::Aws)
+    } else if let Some((4.., p)) = named {
+        // "the customer's part of the shared controls": the party, not "shared".
+        Some(p)
+    } else if says_shared(&q) {
+        Some(Owner::Shared)
+    } else if let Some((_, p)) = named {
+        Some(p)
+    } else if has_phrase(&q, &["in", "the", "cloud"]) {
+        Some(Owner::Customer)
+    } else if has_phrase(&q, &["of", "the", "cloud"]) {
+        Some(Owner::Aws)
+    } else {
+        None
+    };
+    Asks { party, not, count }
+}
+
+/// What a statement claims: whose job something is, and whether it says "not".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Claim {
+    pub party: Owner,
+    pub negated: bool,
+    /// "solely", "only", "entirely": a shared control is then not the claimed party's.
+    pub alone: bool,
+}
+
+/// The claim a statement makes, if it names a party or says "shared".
+pub fn claim(statement: &str) -> Option<Claim> {
+    let w = without_model(words(statement));
+    let named = parties(&w);
+    // "AWS is responsible for X, and the customer for Y": both sides, so shared.
+    let subjects = |p: Owner| named.iter().any(|&(s, q)| q == p && s >= 3);
+    let party = if has(&w, INHERIT) {
+        Owner::Aws
+    } else if says_shared(&w) || (subjects(Owner::Aws) && subjects(Owner::Customer)) {
+        Owner::Shared
+    } else {
+        party_of(&w, false)?.1
+    };
+    Some(Claim {
+        party,
+        negated: negated(&w),
+        alone: has(
+            &w,
+            &["solely", "only", "entirely", "fully", "alone", "sole"],
+        ),
+    })
+}
+
+impl Claim {
+    /// Whether the claim holds when the thing is `owner`'s; `None` when a shared control
+    /// is claimed for one party (partly true).
+    pub fn holds(&self, owner: Owner) -> Option<bool> {
+        let fits = match (self.party, owner) {
+            (p, o) if p == o => true,
+            (Owner::Shared, _) => false,
+            (_, Owner::Shared) if self.alone => false,
+            (_, Owner::Shared) => return None,
+            _ => false,
+        };
+        Some(fits != self.negated)
+    }
+}
+
+/// One option judged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judged {
+    pub label: String,
+    pub text: String,
+    /// What the matcher was asked: the option in the stem's context.
+    pub query: String,
+    pub answer: Answer,
+    /// For statements: what the option claims.
+    pub claim: Option<Claim>,
+    /// Whether the option fits what the stem asks; `None` when it cannot be judged
+    /// confidently.
+    pub fits: Option<bool>,
+}
+
+impl Judged {
+    /// The knowledge-base entry and owner the option was answered with, if confident.
+    pub fn known(&self) -> Option<(usize, Owner)> {
+        match self.answer.verdict {
+            Verdict::Known { entry, owner, .. } => Some((entry, owner)),
+            _ => None,
+        }
+    }
+}
+
+/// A practice question answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exam {
+    pub stem: String,
+    pub asks: Asks,
+    pub options: Vec<Judged>,
+    /// The options picked (indices into `options`), in label order.
+    pub picks: Vec<usize>,
+    /// Options that could not be judged confidently.
+    pub unsure: Vec<usize>,
+    /// The picks were made by ruling out every other option.
+    pub by_elimination: bool,
+    /// Picks that are shared controls, picked because the asked party does part of them
+    /// and every other option is clearly the other party's.
+    pub partly: Vec<usize>,
+    /// A true-or-false statement: its verdict (None: not judged) and the labels of "True"
+    /// and "False" if they were given as options.
+    pub true_false: Option<TrueFalse>,
+    /// The services the stem is about (ids), read into every option.
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrueFalse {
+    pub truth: Option<bool>,
+    pub labels: Option<(String, String)>,
+}
+
+impl Exam {
+    /// How many options the stem asks for.
+    pub fn wanted(&self) -> usize {
+        match self.asks.count {
+            Count::Exactly(n) => n,
+            Count::All => self.picks.len(),
+        }
+    }
+
+    /// The labels of the picks; for a true-or-false statement, "True" or "False" (or the
+    /// labels given for them).
+    pub fn pick_labels(&self) -> Vec<String> {
+        if let Some(tf) = &self.true_false {
+            return match (tf.truth, &tf.labels) {
+                (Some(t), Some((yes, no))) => vec![if t { yes.clone() } else { no.clone() }],
+                (Some(t), None) => vec![if t { "True" } else { "False" }.to_string()],
+                (None, _) => Vec::new(),
+            };
+        }
+        self.picks
+            .iter()
+            .map(|&i| self.options[i].label.clone())
+            .collect()
+    }
+}
+
+/// Reads a pasted practice question and answers it; `None` when `text` is not one.
+pub fn read(matcher: &Matcher, kb: &KnowledgeBase, text: &str) -> Option<Exam> {
+    match parse(text)? {
+        Pasted::Choices { stem, options } => Some(choices(matcher, kb, stem, options)),
+        Pasted::TrueFalse { statement, labels } => {
+            let j = judge_claim(matcher, &statement, &statement);
+            let truth = j.fits;
+            Some(Exam {
+                stem: statement.clone(),
+                asks: Asks {
+                    party: None,
+                    not: false,
+                    count: Count::Exactly(1),
+                },
+                unsure: if truth.is_none() { vec![0] } else { Vec::new() },
+                options: vec![j],
+                picks: Vec::new(),
+                by_elimination: false,
+                partly: Vec::new(),
+                true_false: Some(TrueFalse { truth, labels }),
+                services: Vec::new(),
+            })
+        }
+    }
+}
+
+/// Phrases that state a claim's owner rather than its topic: matched, they would pull a
+/// statement towards the entries about shared controls themselves.
+const CLAIM_PHRASES: &[&str] = &[
+    "is an example of a shared control",
+    "are an example of a shared control",
+    "are examples of shared controls",
+    "an example of a shared control",
+    "examples of shared controls",
+    "is a shared control",
+    "are shared controls",
+    "a shared control",
+    "shared controls",
+    "is a shared responsibility",
+    "a shared responsibility",
+    "shared between aws and the customer",
+    "shared between the customer and aws",
+    "shared by aws and the customer",
+];
+
+/// What a statement is about, without the words that claim whose it is.
+fn claim_topic(statement: &str) -> String {
+    let mut lower = statement.to_lowercase();
+    for p in CLAIM_PHRASES {
+        lower = lower.replace(p, " ");
+    }
+    let topic = lower.split_whitespace().collect::<Vec<_>>().join(" ");
+    if topic.split_whitespace().count() >= 2 {
+        topic
+    } else {
+        statement.to_string()
+    }
+}
+
+fn judge_claim(matcher: &Matcher, label: &str, query: &str) -> Judged {
+    let answer = matcher.best(&claim_topic(query));
+    let claim = claim(query);
+    let fits = match (&answer.verdict, claim) {
+        (Verdict::Known { owner, .. }, Some(c)) => c.holds(*owner),
+        _ => None,
+    };
+    Judged {
+        label: label.to_string(),
+        text: query.to_string(),
+        query: query.to_string(),
+        answer,
+        claim,
+        fits,
+    }
+}
+
+/// The option in the stem's context: the stem's services when the option names none.
+fn in_context(matcher: &Matcher, kb: &KnowledgeBase, option: &str, services: &[String]) -> String {
+    if services.is_empty() || !matcher.normalize(option).services.is_empty() {
+        return option.to_string();
+    }
+    let names: Vec<&str> = services
+        .iter()
+        .map(|id| {
+            kb.vocabulary()
+                .service(id)
+                .map_or(id.as_str(), |s| s.name.as_str())
+        })
+        .collect();
+    format!(
+        "{} on {}",
+        option.trim_end_matches(['.', ' ']),
+        names.join(" and ")
+    )
+}
+
+/// An entry about no service in particular, that no service makes "it depends".
+fn general(kb: &KnowledgeBase, entry: usize) -> bool {
+    let e = &kb.entries()[entry];
+    e.services.is_empty() && e.cases.iter().all(|c| c.services.is_empty())
+}
+
+/// Answers an option in the stem's context, unless the option on its own is about
+/// something no service changes ("Power, network, and cooling") and matches that better.
+fn in_stem(
+    kb: &KnowledgeBase,
+    text: &str,
+    query: String,
+    judge: impl Fn(&str) -> Judged,
+) -> Judged {
+    let contextual = judge(&query);
+    if query == text {
+        return contextual;
+    }
+    let plain = judge(text);
+    match plain.known() {
+        Some((e, _)) if general(kb, e) && plain.answer.score > contextual.answer.score => plain,
+        _ => contextual,
+    }
+}
+
+fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Choice>) -> Exam {
+    let asks = read_stem(&stem);
+    let services = matcher.normalize(&stem).services;
+    let mut judged: Vec<Judged> = options
+        .into_iter()
+        .map(|c| {
+            let query = in_context(matcher, kb, &c.text, &services);
+            let mut j = in_stem(kb, &c.text, query, |q| match asks.party {
+                None => {
+                    let mut j = judge_claim(matcher, &c.label, q);
+                    j.fits = j.fits.map(|f| f != asks.not);
+                    j
+                }
+                Some(party) => {
+                    let answer = matcher.best(q);
+                    let fits = answer.owner().map(|o| (o == party) != asks.not);
+                    Judged {
+                        label: c.label.clone(),
+                        text: q.to_string(),
+                        query: q.to_string(),
+                        answer,
+                        claim: None,
+                        fits,
+                    }
+                }
+            });
+            j.text = c.text;
+            j
+        })
+        .collect();
+    // Statements with nothing claimed cannot be judged as true or false.
+    for j in &mut judged {
+        if asks.party.is_none() && j.claim.is_none() {
+            j.fits = None;
+        }
+    }
+    let unsure: Vec<usize> = (0..judged.len())
+        .filter(|&i| judged[i].fits.is_none())
+        .collect();
+    let mut fitting: Vec<usize> = (0..judged.len())
+        .filter(|&i| judged[i].fits == Some(true))
+        .collect();
+    // Best first: for NOT questions the other party's own options before shared ones,
+    // then the more confident.
+    let strict = |i: usize| match (asks.party, asks.not, judged[i].answer.owner()) {
+        (Some(p), true, Some(o)) => o != Owner::Shared || p == Owner::Shared,
+        _ => true,
+    };
+    fitting.sort_by(|&a, &b| {
+        strict(b).cmp(&strict(a)).then(
+            judged[b]
+                .answer
+                .confidence
+                .total_cmp(&judged[a].answer.confidence),
+        )
+    });
+    let mut by_elimination = false;
+    let mut partly = Vec::new();
+    let mut picks: Vec<usize> = match asks.count {
+        Count::All => fitting.clone(),
+        Count::Exactly(n) if fitting.len() >= n => fitting[..n].to_vec(),
+        Count::Exactly(n) if fitting.len() + unsure.len() == n && !unsure.is_empty() => {
+            // Every other option is ruled out: the unsure ones are what is left.
+            by_elimination = true;
+            fitting.iter().chain(&unsure).copied().collect()
+        }
+        Count::Exactly(n) => {
+            // "Which is AWS's job?" where every other option is clearly the customer's
+            // and the one left is shared: AWS does part of it, so it is the answer.
+            let shared: Vec<usize> = (0..judged.len())
+                .filter(|&i| judged[i].answer.owner() == Some(Owner::Shared))
+                .collect();
+            let one_party = matches!(asks.party, Some(Owner::Aws | Owner::Customer)) && !asks.not;
+            if one_party && unsure.is_empty() && fitting.len() + shared.len() == n {
+                partly = shared.clone();
+                fitting.iter().chain(&shared).copied().collect()
+            } else {
+                fitting.clone()
+            }
+        }
+    };
+    picks.sort_unstable();
+    Exam {
+        stem,
+        asks,
+        options: judged,
+        picks,
+        unsure,
+        by_elimination,
+        partly,
+        true_false: None,
+        services,
+    }
+}
+
+/// One option in JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct OptionJson {
+    pub label: String,
+    pub text: String,
+    /// `null` when the option could not be judged confidently.
+    pub owner: Option<Owner>,
+    pub confidence: f32,
+    pub entry: Option<String>,
+    pub rationale: Option<String>,
+    /// Whether it fits what the stem asks (`null`: not judged).
+    pub fits: Option<bool>,
+}
+
+/// The `exam` object of `srm-bot ask --json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExamJson {
+    /// `aws`, `customer` or `shared`: whose options are picked (after NOT); `null` when
+    /// the stem asks which statements are true.
+    pub asks: Option<Owner>,
+    /// The stem said NOT or EXCEPT.
+    pub not: bool,
+    /// How many options it asks for (`"all"` for "select all that apply").
+    pub count: Count,
+    pub picks: Vec<String>,
+    /// Labels of options that could not be judged confidently.
+    pub unsure: Vec<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub by_elimination: bool,
+    /// For "True or false" statements: the verdict (`null`: not judged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truth: Option<Option<bool>>,
+    pub options: Vec<OptionJson>,
+}
+
+impl Exam {
+    /// The party whose options are picked: the asked party, or for NOT the other one
+    /// (`None` for statements and for "NOT shared").
+    pub fn picks_party(&self) -> Option<Owner> {
+        match (self.asks.party, self.asks.not) {
+            (p, false) => p,
+            (Some(Owner::Aws), true) => Some(Owner::Customer),
+            (Some(Owner::Customer), true) => Some(Owner::Aws),
+            _ => None,
+        }
+    }
+
+    /// The JSON of `srm-bot ask --json` for this practice question: a true-or-false
+    /// statement's own answer, or no single owner for a multiple-choice question, with the
+    /// `exam` object.
+    pub fn answer_json(&self, kb: &KnowledgeBase, question: &str) -> AnswerJson {
+        let mut json = match &self.true_false {
+            Some(_) => self.options[0].answer.to_json(kb, question),
+            None => AnswerJson {
+                question: question.to_string(),
+                owner: None,
+                confidence: 0.0,
+                score: 0.0,
+                entry: None,
+                rationale: None,
+                suggestions: Vec::new(),
+                services: self.services.clone(),
+                via: None,
+                exam: None,
+            },
+        };
+        json.exam = Some(self.to_json(kb));
+        json
+    }
+
+    pub fn to_json(&self, kb: &KnowledgeBase) -> ExamJson {
+        let options = self
+            .options
+            .iter()
+            .map(|j| {
+                let known = j.known();
+                OptionJson {
+                    label: j.label.clone(),
+                    text: j.text.clone(),
+                    owner: known.map(|(_, o)| o),
+                    confidence: (j.answer.confidence * 1000.0).round() / 1000.0,
+                    entry: known.map(|(e, _)| kb.entries()[e].id.clone()),
+                    rationale: known.map(|(e, _)| kb.entries()[e].rationale.clone()),
+                    fits: j.fits,
+                }
+            })
+            .collect();
+        ExamJson {
+            asks: self.picks_party(),
+            not: self.asks.not,
+            count: self.asks.count,
+            picks: self.pick_labels(),
+            unsure: self
+                .unsure
+                .iter()
+                .map(|&i| self.options[i].label.clone())
+                .collect(),
+            by_elimination: self.by_elimination,
+            truth: self.true_false.as_ref().map(|t| t.truth),
+            options,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn choices(text: &str) -> (String, Vec<(String, String)>) {
+        match parse(text) {
+            Some(Pasted::Choices { stem, options }) => (
+                stem,
+                options.into_iter().map(|c| (c.label, c.text)).collect(),
+            ),
+            other => panic!("not a multiple-choice question: {other:?}"),
+        }
+    }
+
+    fn labels(text: &str) -> Vec<String> {
+        choices(text).1.into_iter().map(|(l, _)| l).collect()
+    }
+
+    #[test]
+    fn every_label_style_on_its_own_line() {
+        let stem = "Which of the following is a customer responsibility?";
+        for (style, want) in [
+            (["A.", "B.", "C.", "D."], ["A", "B", "C", "D"]),
+            (["A)", "B)", "C)", "D)"], ["A", "B", "C", "D"]),
+            (["(A)", "(B)", "(C)", "(D)"], ["A", "B", "C", "D"]),
+            (["a.", "b.", "c.", "d."], ["a", "b", "c", "d"]),
+            (["a)", "b)", "c)", "d)"], ["a", "b", "c", "d"]),
+            (["1.", "2.", "3.", "4."], ["1", "2", "3", "4"]),
+            (["1)", "2)", "3)", "4)"], ["1", "2", "3", "4"]),
+            (["-", "-", "-", "-"], ["1", "2", "3", "4"]),
+            (["•", "•", "•", "•"], ["1", "2", "3", "4"]),
+        ] {
+            let text = format!(
+                "{stem}\n{} Patching the hypervisor\n{} Physical security\n{} Configuring security groups\n{} Replacing failed disks",
+                style[0], style[1], style[2], style[3]
+            );
+            let (s, options) = choices(&text);
+            assert_eq!(s, stem, "{style:?}");
+            assert_eq!(
+                options.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>(),
+                want,
+                "{style:?}"
+            );
+            assert_eq!(options[2].1, "Configuring security groups", "{style:?}");
+        }
+    }
+
+    #[test]
+    fn inline_options_of_every_style() {
+        for (a, b, c, want) in [
+            ("A)", "B)", "C)", ["A", "B", "C"]),
+            ("A.", "B.", "C.", ["A", "B", "C"]),
+            ("(A)", "(B)", "(C)", ["A", "B", "C"]),
+            ("a)", "b)", "c)", ["a", "b", "c"]),
+            ("(a)", "(b)", "(c)", ["a", "b", "c"]),
+            ("1)", "2)", "3)", ["1", "2", "3"]),
+            ("1.", "2.", "3.", ["1", "2", "3"]),
+            ("•", "•", "•", ["1", "2", "3"]),
+        ] {
+            let text = format!(
+                "Which is AWS's job? {a} Patching the hypervisor {b} Encrypting my data {c} Writing IAM policies"
+            );
+            let (stem, options) = choices(&text);
+            assert_eq!(stem, "Which is AWS's job?", "{a}");
+            assert_eq!(
+                options.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>(),
+                want
+            );
+            assert_eq!(options[0].1, "Patching the hypervisor", "{a}");
+            assert_eq!(options[2].1, "Writing IAM policies", "{a}");
+        }
+    }
+
+    #[test]
+    fn a_blank_line_wrapped_options_and_a_trailing_instruction() {
+        let text = "A company runs MySQL on EC2.\nWhich tasks are its own?\n\nA. Patching the\n   database engine\nB. Physical security\nC. Backups\n(Choose two.)";
+        let (stem, options) = choices(text);
+        assert_eq!(
+            stem,
+            "A company runs MySQL on EC2. Which tasks are its own? (Choose two.)"
+        );
+        assert_eq!(options[0].1, "Patching the database engine");
+        assert_eq!(options.len(), 3);
+        assert_eq!(read_stem(&stem).count, Count::Exactly(2));
+        // Inline, the instruction after the last option goes back to the stem too.
+        let (stem, options) =
+            choices("Which are AWS's? A) Hypervisor B) Data C) Facilities (Choose two.)");
+        assert!(stem.ends_with("(Choose two.)"), "{stem}");
+        assert_eq!(options[2].1, "Facilities");
+    }
+
+    #[test]
+    fn a_numbered_question_with_lettered_options() {
+        assert_eq!(
+            labels("1. Which of these is AWS's?\nA. Hypervisor\nB. Your data"),
+            ["A", "B"]
+        );
+    }
+
+    #[test]
+    fn ordinary_questions_are_not_practice_questions() {
+        for q in [
+            "who patches the guest OS on EC2?",
+            "Who is responsible for a. the data and b. the keys?",
+            "is it AWS's job to patch RDS",
+            "A. Patching the hypervisor\nB. Physical security",
+            "Which is mine?\nA. Only one option",
+            "what about - this",
+        ] {
+            assert_eq!(parse(q), None, "{q}");
+        }
+    }
+
+    #[test]
+    fn options_out_of_order_are_not_options() {
+        assert_eq!(parse("Which? A) one C) two"), None);
+    }
+
+    #[test]
+    fn true_or_false_statements() {
+        for (text, statement) in [
+            (
+                "True or false: AWS patches the guest OS on EC2.",
+                "AWS patches the guest OS on EC2.",
+            ),
+            (
+                "true/false - the customer configures security groups",
+                "the customer configures security groups",
+            ),
+            (
+                "AWS is responsible for physical security. True or false?",
+                "AWS is responsible for physical security.",
+            ),
+        ] {
+            assert_eq!(
+                parse(text),
+                Some(Pasted::TrueFalse {
+                    statement: statement.into(),
+                    labels: None
+                }),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            parse("AWS encrypts my data by default.\nA. False\nB. True"),
+            Some(Pasted::TrueFalse {
+                statement: "AWS encrypts my data by default.".into(),
+                labels: Some(("B".into(), "A".into()))
+            })
+        );
+    }
+
+    fn asks(stem: &str) -> (Option<Owner>, bool, Count) {
+        let a = read_stem(stem);
+        (a.party, a.not, a.count)
+    }
+
+    #[test]
+    fn what_a_stem_asks() {
+        use Owner::*;
+        let one = Count::Exactly(1);
+        for (stem, want) in [
+            (
+                "Which of the following is a customer responsibility under the AWS shared responsibility model?",
+                (Some(Customer), false, one),
+            ),
+            (
+                "According to the AWS shared responsibility model, which of the following is AWS's responsibility?",
+                (Some(Aws), false, one),
+            ),
+            (
+                "Which of the following is NOT a customer responsibility?",
+                (Some(Customer), true, one),
+            ),
+            (
+                "AWS is not responsible for which of the following?",
+                (Some(Aws), true, one),
+            ),
+            (
+                "Which controls do customers fully inherit from AWS? (Choose two.)",
+                (Some(Aws), false, Count::Exactly(2)),
+            ),
+            (
+                "Which of the following is a shared control between AWS and the customer?",
+                (Some(Shared), false, one),
+            ),
+            (
+                "A company is moving its MySQL database to Amazon RDS. Which task will the company still be responsible for?",
+                (Some(Customer), false, one),
+            ),
+            (
+                "When a customer uses AWS Lambda, which of these does AWS manage? Select 2",
+                (Some(Aws), false, Count::Exactly(2)),
+            ),
+            (
+                "Which statement about the shared responsibility model is true?",
+                (None, false, one),
+            ),
+            (
+                "Which two tasks are handled by AWS?",
+                (Some(Aws), false, Count::Exactly(2)),
+            ),
+            (
+                "All of the following are the customer's responsibility EXCEPT:",
+                (Some(Customer), true, one),
+            ),
+            (
+                "Which of the following falls under security in the cloud? Select all that apply.",
+                (Some(Customer), false, Count::All),
+            ),
+        ] {
+            assert_eq!(asks(stem), want, "{stem}");
+        }
+    }
+
+    #[test]
+    fn what_a_statement_claims() {
+        use Owner::*;
+        let c = |s: &str| claim(s).map(|c| (c.party, c.negated));
+        assert_eq!(c("AWS patches the guest OS on EC2"), Some((Aws, false)));
+        assert_eq!(
+            c("The customer is responsible for security of the cloud"),
+            Some((Customer, false))
+        );
+        assert_eq!(
+            c("Security groups are configured by the customer, not AWS"),
+            Some((Customer, false))
+        );
+        assert_eq!(c("AWS does not manage IAM users"), Some((Aws, true)));
+        assert_eq!(
+            c("Customers inherit the physical controls from AWS"),
+            Some((Aws, false))
+        );
+        assert_eq!(
+            c("Patch management is shared between AWS and the customer"),
+            Some((Shared, false))
+        );
+        assert_eq!(c("The model applies to AWS Lambda"), None);
+        assert_eq!(
+            Claim {
+                party: Aws,
+                negated: false,
+                alone: false
+            }
+            .holds(Shared),
+            None
+        );
+        assert_eq!(
+            Claim {
+                party: Aws,
+                negated: true,
+                alone: false
+            }
+            .holds(Customer),
+            Some(true)
+        );
+    }
+}
