@@ -86,12 +86,14 @@ fn held_out_test_set_levels_do_not_drop() {
 #[test]
 fn development_and_calibration_sets_levels_do_not_drop() {
     // Measured (in-domain / off-topic / confidently wrong), 2026-11-24, 671 entries:
-    // dev 97.6 / 100 / 0.0, dev_extra 99.6 / 100 / 0.0, dev_more 97.7 / 95.8 / 0.9,
-    // dev_four 89.5 / 100 / 2.7, dev_five 90.0 / 100 / 6.2, calibration 93.1 / 95.4 / 4.9.
+    // dev 97.6 / 100 / 0.0, dev_extra 99.6 / 100 / 0.0, dev_more 97.2 / 94.7 / 0.9,
+    // dev_four 89.5 / 100 / 2.7, dev_five 90.0 / 100 / 6.9, calibration 93.1 / 95.4 / 4.9.
     for (file, in_domain, off_topic, max_confidently_wrong) in [
         ("dev.tsv", 0.966, 0.99, 0.01),
         ("dev_extra.tsv", 0.986, 0.99, 0.01),
-        ("dev_more.tsv", 0.967, 0.948, 0.019),
+        // Off-topic 95.8 → 94.7: "Security groups vs network ACLs — what's the difference?"
+        // is answered since "Network ACLs" no longer matches AWS's border routers (issue 11).
+        ("dev_more.tsv", 0.962, 0.937, 0.019),
         ("dev_four.tsv", 0.885, 0.99, 0.037),
         ("dev_five.tsv", 0.89, 0.99, 0.072),
         ("calibration.tsv", 0.921, 0.944, 0.059),
@@ -183,12 +185,16 @@ fn assert_exam_levels(file: &str, min_exact: f64, max_wrong: f64) {
 
 #[test]
 fn held_out_exam_set_levels_do_not_drop() {
-    // Measured: 80.8% exact, 12.5% with a wrong pick (104 questions).
-    assert_exam_levels("exam.yaml", 0.798, 0.135);
+    // Measured: 85.6% exact, 8.7% with a wrong pick (104 questions).
+    assert_exam_levels("exam.yaml", 0.846, 0.097);
 }
 
 #[test]
 fn exam_dev_set_levels_do_not_drop() {
     // Measured: 98.3% exact, 0% with a wrong pick (60 questions).
     assert_exam_levels("exam_dev.yaml", 0.973, 0.01);
+    // Measured: 95.6% exact, 4.4% with a wrong pick (90 questions).
+    assert_exam_levels("exam_dev2.yaml", 0.946, 0.054);
+    // Measured: 92.2% exact, 5.6% with a wrong pick (90 questions).
+    assert_exam_levels("exam_dev3.yaml", 0.912, 0.066);
 }

@@ -559,9 +559,19 @@ fn party_at(w: &[Word], i: usize) -> Option<Owner> {
         "aws" | "amazon" | "provider" => {
             let next = w.get(i + 1);
             let web = next.is_some_and(|n| n.low == "web");
+            // "AWS Lambda", "Amazon S3" name services; "AWS NOT", "AWS Is" do not.
             let brand = !word.possessive
                 && word.low != "provider"
-                && next.is_some_and(|n| n.capital && !web);
+                && next.is_some_and(|n| {
+                    n.capital
+                        && !web
+                        && !NEGATIONS.contains(&n.low.as_str())
+                        && !SUBJECT_VERBS.contains(&n.low.as_str())
+                        && !matches!(
+                            n.low.as_str(),
+                            "only" | "alone" | "and" | "or" | "responsible" | "also" | "never"
+                        )
+                });
             let place = prev.is_some_and(|p| PLACE_BEFORE.contains(&p)) && !handed_to(w, i);
             (!brand && !place).then_some(Owner::Aws)
         }
@@ -569,18 +579,47 @@ fn party_at(w: &[Word], i: usize) -> Option<Owner> {
         // "I" only as a word on its own, not the label of an option.
         "i" if !word.capital => None,
         w0 if CUSTOMER_WORDS.contains(&w0) => Some(Owner::Customer),
+        // "the school's responsibility": whoever it is, it is not AWS.
+        _ if word.possessive && w.get(i + 1).is_some_and(|n| duty(&n.low)) => Some(Owner::Customer),
         _ => None,
     }
 }
 
-/// "… moves from the team to AWS": the word at `i` is what something is handed to.
+/// "… moves from the team to AWS", "belongs to AWS", "relies on AWS": the word at `i`
+/// is the party something is handed to, belongs to or is relied on for.
 fn handed_to(w: &[Word], i: usize) -> bool {
-    i > 0
-        && w[i - 1].low == "to"
-        && w[i.saturating_sub(6)..i - 1]
-            .iter()
-            .any(|x| HANDOVER.contains(&x.low.as_str()))
+    let at = |k: usize| i.checked_sub(k).map(|j| w[j].low.as_str());
+    // "to the customer": look past the article.
+    let (prep, before) = if at(1) == Some("the") {
+        (at(2), 3)
+    } else {
+        (at(1), 2)
+    };
+    match prep {
+        Some("to") => {
+            at(before).is_some_and(|b| BELONG.contains(&b))
+                || w[i.saturating_sub(6 + before)..i.saturating_sub(before - 1)]
+                    .iter()
+                    .any(|x| HANDOVER.contains(&x.low.as_str()))
+        }
+        Some("on") => at(before).is_some_and(|b| RELY.contains(&b)),
+        _ => false,
+    }
 }
+
+/// "belongs to", "falls to", "is up to".
+const BELONG: &[&str] = &[
+    "belongs",
+    "belong",
+    "belonging",
+    "falls",
+    "fall",
+    "up",
+    "assigned",
+    "left",
+];
+/// "relies on", "depends on".
+const RELY: &[&str] = &["relies", "rely", "relying", "depends", "depend", "counts"];
 
 /// Every party a text names, with how strongly the text makes it the responsible one:
 /// the subject of a responsibility word ("the customer is responsible", "does AWS manage",
@@ -668,7 +707,8 @@ const INHERIT: &[&str] = &["inherit", "inherits", "inherited", "inheriting"];
 /// Negations that are about the claim, not "…, not the customer" at the end.
 fn negated(w: &[Word]) -> bool {
     (0..w.len()).any(|i| {
-        if !NEGATIONS.contains(&w[i].low.as_str()) {
+        let no_longer = w[i].low == "no" && w.get(i + 1).is_some_and(|n| n.low == "longer");
+        if !NEGATIONS.contains(&w[i].low.as_str()) && !no_longer {
             return false;
         }
         let p = if w.get(i + 1).is_some_and(|n| n.low == "the") {
@@ -775,8 +815,9 @@ pub fn read_stem(stem: &str) -> Asks {
         };
     }
     let not = negated(&q);
-    let named = party_of(&q, true).or_else(|| party_of(&all, true));
-    let party = if has(&q, INHERIT) {
+    let in_question = party_of(&q, true);
+    let named = in_question.or_else(|| party_of(&all, true));
+    let party = if has(&q, INHERIT) || (in_question.is_none() && has(&all, INHERIT)) {
         Some(Owner::Aws)
     } else if let Some((4.., p)) = named {
         // "the customer's part of the shared controls": the party, not "shared".
