@@ -98,6 +98,9 @@ pub enum CliError {
     Output(#[from] std::io::Error),
     #[error("database: {0}")]
     Store(String),
+    /// The bot stopped: the message names its layer (discord, database, …).
+    #[error("{0}")]
+    Serve(String),
 }
 
 /// Runs the command; `Ok(false)` means "ran, but the answer is a failure" (exit 1).
@@ -168,7 +171,7 @@ terms: {terms:?}  services: {:?}",
                 .enable_all()
                 .build()?;
             rt.block_on(crate::discord::serve(config, brain))
-                .map_err(|e| CliError::Store(e.to_string()))?;
+                .map_err(|e| CliError::Serve(e.to_string()))?;
             Ok(true)
         }
         Command::Console {
@@ -271,8 +274,10 @@ terms: {terms:?}  services: {:?}",
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,srm_bot=info"));
+    // Colours only on a terminal: a log file or a pipe gets plain text.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .try_init();
 }

@@ -365,3 +365,137 @@ async fn discord_staying_down_fails_the_game_and_keeps_what_was_revealed() {
         again.body
     );
 }
+
+/// The last line a failed start printed, checked to be plain text (no colour codes).
+fn last_line(exit: &Exit) -> &str {
+    assert!(
+        !exit.stderr.contains('\u{1b}'),
+        "colour codes in a piped log:\n{}",
+        exit.stderr
+    );
+    exit.stderr.lines().last().unwrap_or_default()
+}
+
+fn assert_quick_failure(exit: &Option<Exit>) -> &Exit {
+    let exit = exit.as_ref().expect("the bot stayed up instead of exiting");
+    assert_eq!(exit.code, Some(2), "{}", exit.stderr);
+    assert!(
+        exit.after < std::time::Duration::from_secs(10),
+        "took {:?} to give up",
+        exit.after
+    );
+    exit
+}
+
+#[tokio::test]
+async fn a_refused_command_upload_ends_the_process_naming_the_command() {
+    let fake = FakeDiscord::start().await;
+    fake.refuse_next(
+        |m, p, _| m == "PUT" && p.ends_with("/commands"),
+        400,
+        json!({"message": "Invalid Form Body", "code": 50035, "errors": {"1": {"options": {"0": {"description": {"_errors": [{"code": "BASE_TYPE_BAD_LENGTH", "message": "Must be between 1 and 100 in length."}]}}}}}}),
+        1,
+    );
+    let exit = serve_until_exit(&fake.base_url(), Some(GUILD_ID)).await;
+    let exit = assert_quick_failure(&exit);
+    let line = last_line(exit);
+    assert!(
+        line.starts_with("error: discord: Discord refused the slash command /quiz (HTTP 400: Invalid Form Body — options.0.description: Must be between 1 and 100 in length.)"),
+        "{line}"
+    );
+    assert_eq!(fake.identifies(), 0, "it never connected to the gateway");
+}
+
+#[tokio::test]
+async fn a_403_on_the_upload_ends_the_process_too() {
+    let fake = FakeDiscord::start().await;
+    fake.refuse_next(
+        |m, p, _| m == "PUT" && p.ends_with("/commands"),
+        403,
+        json!({"message": "Missing Access", "code": 50001}),
+        1,
+    );
+    let exit = serve_until_exit(&fake.base_url(), Some(GUILD_ID)).await;
+    let line = last_line(assert_quick_failure(&exit));
+    assert!(line.contains("HTTP 403: Missing Access"), "{line}");
+}
+
+#[tokio::test]
+async fn a_server_the_bot_is_not_in_ends_the_process() {
+    let fake = FakeDiscord::start().await;
+    let exit = serve_until_exit(&fake.base_url(), Some(GUILD_ID + 1)).await;
+    let line = last_line(assert_quick_failure(&exit));
+    assert!(
+        line.contains(&format!("the bot is not in server {}", GUILD_ID + 1))
+            && line.contains("Unknown Guild")
+            && line.contains("[discord] guild_id"),
+        "{line}"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_token_names_the_token_setting() {
+    let fake = FakeDiscord::start().await;
+    fake.refuse_next(
+        |m, p, _| m == "GET" && p.ends_with("/users/@me"),
+        401,
+        json!({"message": "401: Unauthorized", "code": 0}),
+        1,
+    );
+    let exit = serve_until_exit(&fake.base_url(), Some(GUILD_ID)).await;
+    let exit = assert_quick_failure(&exit);
+    let line = last_line(exit);
+    assert!(
+        line.starts_with("error: discord: the bot token was rejected")
+            && line.contains("DISCORD_TOKEN")
+            && line.contains("[discord] token"),
+        "{line}"
+    );
+    assert!(!line.contains("database"), "{line}");
+    assert!(!exit.stderr.contains(TOKEN), "the token was logged");
+}
+
+#[tokio::test]
+async fn transient_failures_at_start_are_retried() {
+    let fake = FakeDiscord::start().await;
+    fake.fail_next(
+        |m, p, _| m == "GET" && p.ends_with("/users/@me"),
+        502,
+        None,
+        2,
+    );
+    fake.fail_next(
+        |m, p, _| m == "PUT" && p.ends_with("/commands"),
+        429,
+        Some(0.1),
+        1,
+    );
+    let bot = Bot::start(&fake).await;
+    let tries = |path: &'static str| {
+        fake.calls()
+            .iter()
+            .filter(|c| c.path.ends_with(path))
+            .count()
+    };
+    assert_eq!(tries("/users/@me"), 3, "two 502s, then the token check");
+    assert!(tries("/commands") >= 2, "the 429 was retried");
+    assert!(bot.log().contains("retrying"), "{}", bot.log());
+}
+
+#[tokio::test]
+async fn discord_unreachable_at_start_gives_up_after_retries() {
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let exit = serve_until_exit(&format!("http://127.0.0.1:{port}"), Some(GUILD_ID)).await;
+    let exit = assert_quick_failure(&exit);
+    let line = last_line(exit);
+    assert!(
+        line.starts_with("error: discord: unreachable while checking the token")
+            && line.contains("after 4 attempt(s)"),
+        "{line}"
+    );
+}

@@ -6,6 +6,7 @@ mod commands;
 pub mod quiz;
 pub mod render;
 pub mod rest;
+mod startup;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -84,7 +85,7 @@ pub enum Error {
 
 pub type Context<'a> = poise::Context<'a, Arc<Data>, Error>;
 
-/// Why the bot could not start; says which setting to fix.
+/// Why the bot could not start or had to stop; each names its layer and what to check.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error("configuration: {0}")]
@@ -93,8 +94,22 @@ pub enum ServeError {
     Knowledge(String),
     #[error("database: {0}")]
     Store(#[from] crate::store::StoreError),
-    #[error("discord: {0}")]
-    Discord(#[from] serenity::Error),
+    #[error("discord: the bot token was rejected (401 Unauthorized): check DISCORD_TOKEN or [discord] token (the Bot token from the Developer Portal, not the client secret)")]
+    Token,
+    #[error("discord: the bot is not in server {guild} (HTTP {status}: {message}): invite it with the link in the README, or fix [discord] guild_id")]
+    Guild {
+        guild: u64,
+        status: u16,
+        message: String,
+    },
+    #[error("discord: {0}; fix the command definition and start again")]
+    Commands(String),
+    #[error("discord: unreachable while {0}")]
+    Unreachable(String),
+    #[error("discord: refused {0}")]
+    Rejected(String),
+    #[error("discord gateway: {0}")]
+    Gateway(#[from] serenity::Error),
 }
 
 /// The gateway intents: server events for channels, messages that mention the bot and
@@ -127,12 +142,19 @@ pub async fn serve(config: Config, brain: Brain) -> Result<(), ServeError> {
             .ratelimiter_disabled(true);
     }
     let http = http.build();
+    let commands = commands::all();
+    startup::preflight(
+        &http,
+        &rest::Retry::from_config(&config.discord),
+        config.discord.guild_id,
+        &commands,
+    )
+    .await?;
     let rest = rest::Rest::new(
         token.expose(),
         config.discord.api_base.as_deref(),
         rest::Retry::from_config(&config.discord),
     );
-    let guild = config.discord.guild_id;
     let data: Arc<Data> = Arc::new(Data {
         brain: std::sync::RwLock::new(Arc::new(brain)),
         store,
@@ -147,19 +169,15 @@ pub async fn serve(config: Config, brain: Brain) -> Result<(), ServeError> {
     spawn_reload_on_sighup(data.clone());
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
-            commands: commands::all(),
+            commands,
             allowed_mentions: Some(render::no_pings()),
             on_error: |e| Box::pin(on_error(e)),
             event_handler: |ctx, event, _fw, data| Box::pin(on_event(ctx, event, data)),
             ..Default::default()
         })
-        .setup(move |ctx, ready, framework| {
+        // The commands were registered before connecting (see `startup`).
+        .setup(move |_ctx, ready, _framework| {
             Box::pin(async move {
-                let commands = &framework.options().commands;
-                match guild {
-                    Some(g) => poise::builtins::register_in_guild(ctx, commands, g.into()).await?,
-                    None => poise::builtins::register_globally(ctx, commands).await?,
-                }
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "ready");
                 Ok(data)
             })

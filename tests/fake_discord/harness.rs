@@ -74,6 +74,8 @@ impl Bot {
             ),
         )
         .unwrap();
+        let before = fake.registrations();
+        let sessions = fake.identifies();
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_srm-bot"))
             .args(["--config", config.to_str().unwrap(), "serve"])
             .env("RUST_LOG", rust_log)
@@ -94,8 +96,10 @@ impl Bot {
                 s.push('\n');
             }
         });
-        let before = fake.registrations();
+        // The commands are registered before the gateway connects; then wait for it.
         fake.wait_registrations(before + 1).await;
+        fake.wait_until("the bot identified", |f| f.identifies() > sessions)
+            .await;
         Bot {
             child,
             log,
@@ -233,4 +237,51 @@ pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// How a bot process that should not start ended.
+pub struct Exit {
+    pub code: Option<i32>,
+    pub after: std::time::Duration,
+    pub stderr: String,
+}
+
+/// Runs `srm-bot serve` against `api_base` (the fake, or nothing listening) and waits up to
+/// 30 s for it to exit on its own; `None` if it was still running (then it is killed).
+pub async fn serve_until_exit(api_base: &str, guild: Option<u64>) -> Option<Exit> {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bot.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[knowledge]\ndir = \"{}/knowledge\"\n\
+             [store]\nurl = \"sqlite://{}\"\n\
+             [discord]\nrest_backoff_ms = 100\nrest_attempts = 4\n\
+             token = \"{TOKEN}\"{}\napi_base = \"{api_base}\"\n",
+            env!("CARGO_MANIFEST_DIR"),
+            dir.path().join("bot.db").display(),
+            guild
+                .map(|g| format!("\nguild_id = {g}"))
+                .unwrap_or_default(),
+        ),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_srm-bot"))
+        .args(["--config", config.to_str().unwrap(), "serve"])
+        .env("RUST_LOG", "info")
+        .env_remove("DISCORD_TOKEN")
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let out = tokio::time::timeout(std::time::Duration::from_secs(30), child.wait_with_output())
+        .await
+        .ok()?
+        .unwrap();
+    Some(Exit {
+        code: out.status.code(),
+        after: started.elapsed(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    })
 }

@@ -57,6 +57,8 @@ struct Fault {
     /// For 429: the `retry_after` seconds in the body (and, rounded up, the header).
     retry_after: Option<f64>,
     times: usize,
+    /// The error body to answer with (Discord's JSON error), if not the default.
+    body: Option<Value>,
 }
 
 #[derive(Default)]
@@ -218,6 +220,25 @@ impl FakeDiscord {
             status,
             retry_after,
             times,
+            body: None,
+        });
+    }
+
+    /// Answers the next `times` calls matching `filter` with `status` and Discord's JSON
+    /// error `body` (e.g. 400 "Invalid Form Body" with its `errors`).
+    pub fn refuse_next(
+        &self,
+        filter: impl Fn(&str, &str, &Value) -> bool + Send + 'static,
+        status: u16,
+        body: Value,
+        times: usize,
+    ) {
+        self.inner.faults.lock().unwrap().push(Fault {
+            filter: Box::new(filter),
+            status,
+            retry_after: None,
+            times,
+            body: Some(body),
         });
     }
 
@@ -385,6 +406,25 @@ async fn rest(State(st): State<Arc<Inner>>, method: Method, uri: Uri, body: Byte
     let seg: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
     let (message_id, response) = match (method.as_str(), seg.as_slice()) {
         ("GET", ["oauth2", "applications", "@me"]) => (None, Json(application()).into_response()),
+        ("GET", ["users", "@me"]) => (None, Json(user(BOT_ID, "srm-bot", true)).into_response()),
+        // The bot's own membership: Unknown Guild for a server it is not in.
+        ("GET", ["users", "@me", "guilds", guild, "member"]) => {
+            let known = guild
+                .parse::<u64>()
+                .is_ok_and(|g| st.guilds.lock().unwrap().contains(&g));
+            if known {
+                (None, Json(member(BOT_ID, "srm-bot", 0)).into_response())
+            } else {
+                (
+                    None,
+                    (
+                        StatusCode::NOT_FOUND,
+                        Json(json!({"message": "Unknown Guild", "code": 10004})),
+                    )
+                        .into_response(),
+                )
+            }
+        }
         ("PUT", ["applications", _, "commands"])
         | ("PUT", ["applications", _, "guilds", _, "commands"]) => {
             (None, Json(json!([])).into_response())
@@ -460,7 +500,10 @@ fn injected_fault(st: &Inner, method: &str, path: &str, body: &Value) -> Option<
             Json(json!({"message": "You are being rate limited.", "retry_after": secs, "global": false})),
         )
             .into_response(),
-        None => (status, Json(json!({"message": "fake outage", "code": 0}))).into_response(),
+        None => match &fault.body {
+            Some(body) => (status, Json(body.clone())).into_response(),
+            None => (status, Json(json!({"message": "fake outage", "code": 0}))).into_response(),
+        },
     };
     Some((fault.status, response))
 }
