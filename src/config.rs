@@ -221,11 +221,22 @@ impl Config {
     /// Values that parse but make no sense, named by key.
     fn validate(&self) -> Result<(), String> {
         let q = &self.quiz;
-        if !(1..=50).contains(&q.questions) {
-            return Err(format!("quiz.questions must be 1–50 (got {})", q.questions));
+        use crate::quiz::session::{QUESTIONS, SECONDS};
+        if !QUESTIONS.contains(&q.questions) {
+            return Err(format!(
+                "quiz.questions must be {}–{} (got {})",
+                QUESTIONS.start(),
+                QUESTIONS.end(),
+                q.questions
+            ));
         }
-        if !(5..=120).contains(&q.seconds) {
-            return Err(format!("quiz.seconds must be 5–120 (got {})", q.seconds));
+        if !SECONDS.contains(&q.seconds) {
+            return Err(format!(
+                "quiz.seconds must be {}–{} (got {})",
+                SECONDS.start(),
+                SECONDS.end(),
+                q.seconds
+            ));
         }
         if crate::quiz::Mode::parse(&q.mode).is_none() {
             return Err(format!(

@@ -83,6 +83,43 @@ async fn ask_autocomplete_and_mentions() {
         assert!(names.contains(&n), "{n} not registered: {names:?}");
     }
 
+    // /quiz start's limits travel to Discord (its UI refuses other values), and they are
+    // the core's limits.
+    let quiz = reg
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "quiz")
+        .unwrap();
+    let start = quiz["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "start")
+        .unwrap();
+    let limit = |name: &str| {
+        let o = start["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {start:#}"));
+        (o["min_value"].as_f64(), o["max_value"].as_f64())
+    };
+    use srm_bot::quiz::session::{QUESTIONS, SECONDS};
+    assert_eq!(
+        limit("questions"),
+        (
+            Some(*QUESTIONS.start() as f64),
+            Some(*QUESTIONS.end() as f64)
+        )
+    );
+    assert_eq!(
+        limit("seconds"),
+        (Some(*SECONDS.start() as f64), Some(*SECONDS.end() as f64))
+    );
+
     // /ask: owner in the title, pings nobody.
     let id = fake.id();
     fake.dispatch(
@@ -746,4 +783,59 @@ async fn a_pasted_practice_question_through_ask_and_a_mention() {
     );
     assert!(fields[0].0.contains("@\u{200B}everyone"), "{embed:#}");
     assert!(fields[2].0.contains("\\*\\*now\\*\\*"), "{embed:#}");
+}
+
+#[tokio::test]
+async fn two_quiz_starts_at_once_run_exactly_one_quiz() {
+    let fake = FakeDiscord::start().await;
+    let bot = Bot::start(&fake).await;
+    let options = json!([{"name": "start", "type": 1, "options": [
+        {"name": "questions", "type": 4, "value": 2},
+        {"name": "seconds", "type": 4, "value": 30}
+    ]}]);
+    let (a, b) = (fake.id(), fake.id());
+    // Both arrive before either is answered.
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(a, 11, "ann", "quiz", options.clone(), 0),
+    );
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(b, 12, "bob", "quiz", options, 0),
+    );
+    let replies = [callback(&fake, a).await, callback(&fake, b).await];
+    let content = |c: &Call| {
+        c.body["data"]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let started = replies
+        .iter()
+        .filter(|c| content(c).starts_with("Quiz starting"))
+        .count();
+    let refused: Vec<&Call> = replies
+        .iter()
+        .filter(|c| content(c).starts_with("a quiz is already running here"))
+        .collect();
+    assert_eq!(
+        started,
+        1,
+        "{:#?}",
+        replies.iter().map(content).collect::<Vec<_>>()
+    );
+    assert_eq!(refused.len(), 1);
+    assert_eq!(
+        refused[0].body["data"]["flags"], 64,
+        "the refusal is ephemeral"
+    );
+    // The database agrees: one game, running.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&bot.store_url).await.unwrap();
+    let games: Vec<String> = sqlx::query_scalar("SELECT status FROM games")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    assert_eq!(games, ["running"]);
 }

@@ -115,8 +115,15 @@ async fn autocomplete_service(ctx: Context<'_>, partial: &str) -> Vec<String> {
 #[poise::command(slash_command, guild_only)]
 pub async fn start(
     ctx: Context<'_>,
-    #[description = "How many questions (1–50)"] questions: Option<u32>,
-    #[description = "Seconds per question (5–120)"] seconds: Option<u32>,
+    // Literals, as poise needs; a test checks they equal quiz::session::{QUESTIONS, SECONDS}.
+    #[description = "How many questions (1–50)"]
+    #[min = 1]
+    #[max = 50]
+    questions: Option<u32>,
+    #[description = "Seconds per question (5–120)"]
+    #[min = 5]
+    #[max = 120]
+    seconds: Option<u32>,
     #[description = "Only this topic"]
     #[autocomplete = "autocomplete_topic"]
     topic: Option<String>,
@@ -128,9 +135,11 @@ pub async fn start(
 ) -> Result<(), Error> {
     let data = ctx.data().clone();
     let channel = ctx.channel_id();
-    if data.quizzes.is_running(channel) {
+    // Reserved before any await: two starts at once cannot both pass.
+    let Some(reserved) = quiz::reserve(&data, channel) else {
         return Err(user_err(StartError::AlreadyRunning));
-    }
+    };
+    let brain = data.brain();
     let request = QuizRequest {
         questions: questions.map(|n| n as usize),
         seconds,
@@ -144,7 +153,7 @@ pub async fn start(
         streaks,
     };
     let (settings, filter) = request
-        .resolve(&data.config.quiz, &data.brain())
+        .resolve(&data.config.quiz, &brain)
         .map_err(Error::User)?;
     let venue = Venue {
         runner: data.runner.clone(),
@@ -159,7 +168,7 @@ pub async fn start(
         .seeds
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let started = app::start_quiz(
-        &data.brain(),
+        &brain,
         data.store.as_ref(),
         settings,
         &filter,
@@ -177,7 +186,7 @@ pub async fn start(
     // The interaction response is free; the questions follow as channel messages.
     ctx.send(poise::CreateReply::default().content(text::QUIZ_STARTED))
         .await?;
-    quiz::launch(data, channel, running, effects);
+    quiz::launch(reserved, running, effects);
     Ok(())
 }
 

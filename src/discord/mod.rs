@@ -344,18 +344,14 @@ async fn on_click(
         return commands::review_click(ctx, c, data, game, index, choice).await;
     }
     if let Some(entry_id) = id.strip_prefix("ask:") {
-        let Some(entry) = data
-            .brain()
-            .kb
-            .entries()
-            .iter()
-            .position(|e| e.id == entry_id)
-        else {
+        // One knowledge snapshot for the whole answer (a reload may swap it meanwhile).
+        let brain = data.brain();
+        let Some(entry) = brain.kb.entries().iter().position(|e| e.id == entry_id) else {
             return respond(ctx, c, text::QUIZ_ENDED).await;
         };
-        let owner = data.brain().kb.entries()[entry].owner;
+        let owner = brain.kb.entries()[entry].owner;
         let msg = CreateInteractionResponseMessage::new()
-            .embed(render::entry_embed(&data.brain(), entry, owner, None, None))
+            .embed(render::entry_embed(&brain, entry, owner, None, None))
             .allowed_mentions(render::no_pings());
         c.create_response(&ctx.http, CreateInteractionResponse::Message(msg))
             .await?;

@@ -29,6 +29,44 @@ pub struct Live {
 #[derive(Default)]
 pub struct Quizzes {
     live: Mutex<HashMap<ChannelId, Live>>,
+    /// Channels where a quiz is being started (reserved before any await).
+    starting: Mutex<std::collections::HashSet<ChannelId>>,
+}
+
+/// A channel reserved for a quiz that is starting; dropped, it frees the channel (the
+/// start failed) unless the quiz was launched.
+pub struct Reservation {
+    data: Arc<Data>,
+    channel: ChannelId,
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        self.data
+            .quizzes
+            .starting
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.channel);
+    }
+}
+
+/// Reserves `channel` for a new quiz, atomically: `None` when a quiz runs or is starting
+/// there.
+pub fn reserve(data: &Arc<Data>, channel: ChannelId) -> Option<Reservation> {
+    let live = data.quizzes.lock();
+    let mut starting = data
+        .quizzes
+        .starting
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if live.contains_key(&channel) || !starting.insert(channel) {
+        return None;
+    }
+    Some(Reservation {
+        data: data.clone(),
+        channel,
+    })
 }
 
 /// What a click on a quiz button did, for the clicker's private acknowledgement.
@@ -108,10 +146,12 @@ impl Quizzes {
     }
 }
 
-/// Starts the task that runs a quiz in `channel`, with the effects of its start.
-pub fn launch(data: Arc<Data>, channel: ChannelId, running: app::RunningQuiz, first: Vec<Effect>) {
+/// Starts the task that runs a quiz in the reserved channel, with the effects of its
+/// start.
+pub fn launch(reserved: Reservation, running: app::RunningQuiz, first: Vec<Effect>) {
     let (tx, rx) = mpsc::unbounded_channel();
     let game = running.game;
+    let (data, channel) = (reserved.data.clone(), reserved.channel);
     let _ = tx.send(first);
     data.quizzes.lock().insert(
         channel,
@@ -121,6 +161,8 @@ pub fn launch(data: Arc<Data>, channel: ChannelId, running: app::RunningQuiz, fi
             tx,
         },
     );
+    // Live now: the reservation ends.
+    drop(reserved);
     tokio::spawn(run(data, channel, game, rx));
 }
 
@@ -185,7 +227,11 @@ async fn run(
             break;
         }
     }
-    data.quizzes.lock().remove(&channel);
+    // Remove the channel's entry only if it is still this game's.
+    let mut live = data.quizzes.lock();
+    if live.get(&channel).is_some_and(|l| l.game == game) {
+        live.remove(&channel);
+    }
 }
 
 impl Renderer {

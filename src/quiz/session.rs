@@ -33,21 +33,27 @@ impl Default for Settings {
     }
 }
 
+/// How many questions a quiz may have: the one limit the config, the console and
+/// Discord's slash options (`min_value`/`max_value`) all use.
+pub const QUESTIONS: std::ops::RangeInclusive<usize> = 1..=50;
+/// How many seconds a question may be open.
+pub const SECONDS: std::ops::RangeInclusive<u32> = 5..=120;
+
 /// A setting out of range; the message is for the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SettingsError {
-    #[error("questions must be between 1 and 50 (got {0})")]
+    #[error("questions must be between {lo} and {hi} (got {0})", lo = QUESTIONS.start(), hi = QUESTIONS.end())]
     Questions(usize),
-    #[error("seconds must be between 5 and 120 (got {0})")]
+    #[error("seconds must be between {lo} and {hi} (got {0})", lo = SECONDS.start(), hi = SECONDS.end())]
     Seconds(u32),
 }
 
 impl Settings {
     pub fn validate(&self) -> Result<(), SettingsError> {
-        if !(1..=50).contains(&self.questions) {
+        if !QUESTIONS.contains(&self.questions) {
             return Err(SettingsError::Questions(self.questions));
         }
-        if !(5..=120).contains(&self.seconds) {
+        if !SECONDS.contains(&self.seconds) {
             return Err(SettingsError::Seconds(self.seconds));
         }
         Ok(())
@@ -188,7 +194,8 @@ pub struct QuizSession {
     questions: Vec<QuizQuestion>,
     starter: Player,
     state: State,
-    players: BTreeMap<Player, Tally>,
+    /// Tallies by player id (a renamed member keeps one tally), with the latest name.
+    players: BTreeMap<String, (Player, Tally)>,
     /// Questions in a row that nobody answered.
     idle: u32,
 }
@@ -334,7 +341,7 @@ impl QuizSession {
         let everyone = self
             .players
             .keys()
-            .all(|p| answers.iter().any(|(a, ..)| a.id == p.id));
+            .all(|id| answers.iter().any(|(a, ..)| &a.id == id));
         effects.push(Effect::Locked {
             player,
             choice,
@@ -376,7 +383,12 @@ impl QuizSession {
             votes[*choice] += 1;
             let elapsed_ms = at.saturating_sub(opened_at).min(limit);
             let correct = *choice == question.answer;
-            let tally = self.players.entry(player.clone()).or_default();
+            let (shown, tally) = self
+                .players
+                .entry(player.id.clone())
+                .or_insert_with(|| (player.clone(), Tally::default()));
+            // Names are only for display: the latest one is shown.
+            shown.name.clone_from(&player.name);
             tally.answered += 1;
             tally.total_ms += elapsed_ms;
             let points = if correct {
@@ -404,8 +416,8 @@ impl QuizSession {
             });
         }
         // A player who did not answer loses their streak.
-        for (p, tally) in self.players.iter_mut() {
-            if !answers.iter().any(|(a, ..)| a.id == p.id) {
+        for (id, (_, tally)) in self.players.iter_mut() {
+            if !answers.iter().any(|(a, ..)| &a.id == id) {
                 tally.streak = 0;
             }
         }
@@ -446,7 +458,7 @@ impl QuizSession {
     pub fn standings(&self) -> Vec<Standing> {
         let mut s: Vec<Standing> = self
             .players
-            .iter()
+            .values()
             .map(|(p, t)| Standing {
                 player: p.clone(),
                 points: t.points,
@@ -515,6 +527,33 @@ mod tests {
                 _ => None,
             })
             .expect("a reveal")
+    }
+
+    #[test]
+    fn a_member_who_renames_mid_quiz_keeps_one_tally() {
+        let (mut s, _) = QuizSession::start(settings(2), vec![q(0), q(1)], p("ann"), 0);
+        s.apply(answer("ann", 1), 1_000);
+        s.apply(Event::Tick, 20_000);
+        // Same member, new nickname.
+        let renamed = Player {
+            id: "id-ann".into(),
+            name: "Ann the Architect".into(),
+        };
+        // Everyone known has answered: the last question is revealed at once.
+        let fx = s.apply(
+            Event::Answer {
+                player: renamed,
+                choice: 1,
+            },
+            21_000,
+        );
+        let standings = match fx.iter().find(|e| matches!(e, Effect::Finished { .. })) {
+            Some(Effect::Finished { standings, .. }) => standings.clone(),
+            _ => panic!("finished: {fx:?}"),
+        };
+        assert_eq!(standings.len(), 1, "{standings:?}");
+        assert_eq!(standings[0].correct, 2);
+        assert_eq!(standings[0].player.name, "Ann the Architect");
     }
 
     #[test]
