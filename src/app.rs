@@ -7,8 +7,9 @@ use std::path::Path;
 use crate::kb::{self, KnowledgeBase, LoadError};
 use crate::matcher::Matcher;
 use crate::quiz::session::{Effect, Millis, Player, QuizSession, Settings, SettingsError};
+use crate::quiz::session::{EndReason, Reveal};
 use crate::quiz::{Filter, QuestionBank};
-use crate::store::{answers_of, GameId, GameKind, GameStatus, NewGame, Store, StoreError, UnixMs};
+use crate::store::{AnswerRow, GameId, GameKind, GameStatus, NewGame, Store, StoreError, UnixMs};
 
 /// The knowledge the bot answers and quizzes from.
 pub struct Brain {
@@ -155,7 +156,7 @@ pub async fn persist(
             Effect::Reveal(r) => store.record_answers(game, &answers_of(r, unix_now)).await?,
             Effect::Finished { reason, .. } => {
                 store
-                    .finish_game(game, GameStatus::from(*reason), unix_now)
+                    .finish_game(game, status_of(*reason), unix_now)
                     .await?
             }
             _ => {}
@@ -273,4 +274,34 @@ impl QuizRequest {
         };
         Ok((settings, filter))
     }
+}
+
+/// How a finished quiz is recorded.
+pub fn status_of(reason: EndReason) -> GameStatus {
+    match reason {
+        EndReason::Completed => GameStatus::Completed,
+        EndReason::Stopped => GameStatus::Stopped,
+        EndReason::Inactive => GameStatus::Inactive,
+    }
+}
+
+/// The rows to save for a revealed question.
+pub fn answers_of(reveal: &Reveal, at: UnixMs) -> Vec<AnswerRow> {
+    reveal
+        .results
+        .iter()
+        .map(|r| AnswerRow {
+            question_index: reveal.index,
+            question_id: reveal.question.id.clone(),
+            topic: reveal.question.topic.clone(),
+            member_id: r.player.id.clone(),
+            member_name: r.player.name.clone(),
+            choice: r.choice,
+            correct: r.correct,
+            response_ms: r.elapsed_ms,
+            points: r.points,
+            streak: r.streak,
+            answered_at: at,
+        })
+        .collect()
 }

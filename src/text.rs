@@ -1,17 +1,14 @@
-//! Every sentence a user reads, in one place, so wording is reviewed together.
+//! The wording the adapters share: every answer, reveal, standing and message a user reads
+//! in the console or on Discord, built from core results. The core never imports it.
 
 use std::fmt::Write;
 
 use crate::kb::{KnowledgeBase, Owner, ServiceModel, Summary};
 use crate::matcher::{Answer, Framing, Party, Verdict};
 
-/// The display name of an owner.
+/// The display name of an owner (it belongs to `Owner`; kept here for the wording).
 pub fn owner_name(owner: Owner) -> &'static str {
-    match owner {
-        Owner::Aws => "AWS",
-        Owner::Customer => "Customer",
-        Owner::Shared => "Shared",
-    }
+    owner.name()
 }
 
 /// `srm-bot check` on a valid knowledge base.

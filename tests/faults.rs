@@ -499,3 +499,77 @@ async fn discord_unreachable_at_start_gives_up_after_retries() {
         "{line}"
     );
 }
+
+/// Forty filler entries that sort first, so every entry's index shifts while they exist.
+fn filler() -> String {
+    let mut s = String::from("topic: physical\nentries:\n");
+    for i in 0..40 {
+        s.push_str(&format!(
+            "  - id: aaa_filler_{i}\n    question: Who polishes brass plaque number {i} in the lobby?\n    owner: aws\n    rationale: Plaques in AWS buildings are AWS's.\n    phrasings: [brass plaque {i} polishing, who polishes plaque {i}, plaque {i} duty]\n    source: {{title: \"Test entry\", url: \"https://aws.amazon.com/compliance/shared-responsibility-model/\", checked: 2026-11-24}}\n"
+        ));
+    }
+    s
+}
+
+#[tokio::test]
+async fn reloading_while_answering_never_mixes_two_knowledge_bases() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("knowledge");
+    copy_tree(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"),
+        &kb,
+    );
+    let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let fake = FakeDiscord::start().await;
+    let bot = Bot::start_with(&fake, dir, &url, "auto").await;
+    let want = "Customer — Who patches the guest operating system on an Amazon EC2 instance?";
+    for round in 0..6 {
+        if round % 2 == 0 {
+            std::fs::write(kb.join("aaa_filler.yaml"), filler()).unwrap();
+        } else {
+            std::fs::remove_file(kb.join("aaa_filler.yaml")).unwrap();
+        }
+        // The reload and the answers race: none may be rendered against the other
+        // knowledge base (a wrong entry, or an index out of range).
+        let mut ids = Vec::new();
+        for k in 0..12 {
+            let id = fake.id();
+            if k == 3 {
+                fake.dispatch(
+                    "INTERACTION_CREATE",
+                    command(
+                        id,
+                        62,
+                        "kim",
+                        "srm-admin",
+                        json!([{"name": "reload", "type": 1, "options": []}]),
+                        1 << 5,
+                    ),
+                );
+                continue;
+            }
+            let event = if k % 2 == 0 {
+                command(
+                    id,
+                    61,
+                    "joe",
+                    "ask",
+                    json!([{"name": "question", "type": 3, "value": "who patches the guest OS on EC2?"}]),
+                    0,
+                )
+            } else {
+                click(id, 61, "joe", "ask:ec2_guest_os_patching", 1)
+            };
+            fake.dispatch("INTERACTION_CREATE", event);
+            ids.push(id);
+        }
+        for id in ids {
+            let cb = callback(&fake, id).await;
+            let title = cb.body["data"]["embeds"][0]["title"]
+                .as_str()
+                .unwrap_or_default();
+            assert_eq!(title, want, "round {round}: {:#}", cb.body);
+        }
+    }
+    assert!(!bot.log().contains("panicked"), "{}", bot.log());
+}

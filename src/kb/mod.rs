@@ -26,6 +26,15 @@ pub enum Owner {
 impl Owner {
     pub const ALL: [Owner; 3] = [Owner::Aws, Owner::Customer, Owner::Shared];
 
+    /// The display name: `AWS`, `Customer`, `Shared`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Owner::Aws => "AWS",
+            Owner::Customer => "Customer",
+            Owner::Shared => "Shared",
+        }
+    }
+
     /// The id used in files and JSON: `aws`, `customer`, `shared`.
     pub fn id(self) -> &'static str {
         match self {
@@ -38,7 +47,7 @@ impl Owner {
 
 impl fmt::Display for Owner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(crate::text::owner_name(*self))
+        f.write_str(self.name())
     }
 }
 

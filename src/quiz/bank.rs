@@ -157,10 +157,7 @@ fn owner_question(e: &crate::kb::Entry) -> Option<QuizQuestion> {
         id: format!("kb:{}", e.id),
         kind: QuestionKind::Owner,
         question: e.question.clone(),
-        options: Owner::ALL
-            .iter()
-            .map(|o| crate::text::owner_name(*o).to_string())
-            .collect(),
+        options: Owner::ALL.iter().map(|o| o.name().to_string()).collect(),
         answer: Owner::ALL.iter().position(|o| *o == e.owner).unwrap_or(0),
         explanation: e.rationale.trim().to_string(),
         topic: e.topic.clone(),

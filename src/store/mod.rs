@@ -6,7 +6,6 @@ mod sql;
 
 use async_trait::async_trait;
 
-use crate::quiz::session::Reveal;
 pub use sql::SqlStore;
 
 /// A game's id in the store.
@@ -83,16 +82,6 @@ impl GameStatus {
     }
 }
 
-impl From<crate::quiz::EndReason> for GameStatus {
-    fn from(r: crate::quiz::EndReason) -> Self {
-        match r {
-            crate::quiz::EndReason::Completed => GameStatus::Completed,
-            crate::quiz::EndReason::Stopped => GameStatus::Stopped,
-            crate::quiz::EndReason::Inactive => GameStatus::Inactive,
-        }
-    }
-}
-
 /// A game about to start.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewGame {
@@ -122,27 +111,6 @@ pub struct AnswerRow {
     pub points: u32,
     pub streak: u32,
     pub answered_at: UnixMs,
-}
-
-/// The rows to save for a revealed question.
-pub fn answers_of(reveal: &Reveal, at: UnixMs) -> Vec<AnswerRow> {
-    reveal
-        .results
-        .iter()
-        .map(|r| AnswerRow {
-            question_index: reveal.index,
-            question_id: reveal.question.id.clone(),
-            topic: reveal.question.topic.clone(),
-            member_id: r.player.id.clone(),
-            member_name: r.player.name.clone(),
-            choice: r.choice,
-            correct: r.correct,
-            response_ms: r.elapsed_ms,
-            points: r.points,
-            streak: r.streak,
-            answered_at: at,
-        })
-        .collect()
 }
 
 /// Which games a leaderboard counts.
