@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::kb::{self, KnowledgeBase, LoadError};
 use crate::matcher::Matcher;
+use crate::quiz::review::{ReviewSession, ReviewStep};
 use crate::quiz::session::{Effect, Millis, Player, QuizSession, Settings, SettingsError};
 use crate::quiz::session::{EndReason, Reveal};
 use crate::quiz::{Filter, QuestionBank};
@@ -86,33 +87,107 @@ pub async fn start_quiz(
     .await
 }
 
-/// Starts `member`'s personal review quiz of the questions due for them.
-pub async fn start_review(
+/// How many due questions one review takes at most.
+pub const REVIEW_QUESTIONS: usize = 10;
+/// A review nobody has answered for this long is abandoned (its game too).
+pub const REVIEW_IDLE_MS: UnixMs = 30 * 60 * 1000;
+
+/// A member's personal review: their due questions one at a time, untimed. The same flow
+/// for every adapter; answers move the questions between Leitner boxes in the store.
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub game: GameId,
+    pub player: Player,
+    pub session: ReviewSession,
+    /// When it was started or last answered.
+    pub active_at: UnixMs,
+}
+
+/// Starts `venue.starter`'s review of the questions due for them (at most
+/// `REVIEW_QUESTIONS`), recorded as a review game.
+pub async fn begin_review(
     brain: &Brain,
     store: &dyn Store,
-    settings: Settings,
     venue: &Venue,
-    now: Millis,
     unix_now: UnixMs,
-) -> Result<(RunningQuiz, Vec<Effect>), StartError> {
-    settings.validate()?;
+) -> Result<Review, StartError> {
     let due = store
-        .due_reviews(&venue.starter.id, unix_now, settings.questions)
+        .due_reviews(&venue.starter.id, unix_now, REVIEW_QUESTIONS)
         .await?;
     let questions = brain.bank.by_ids(&due);
     if questions.is_empty() {
         return Err(StartError::NothingToReview);
     }
-    begin(
-        store,
-        GameKind::Review,
-        settings,
-        questions,
-        venue,
-        now,
-        unix_now,
-    )
-    .await
+    let game = store
+        .start_game(&NewGame {
+            kind: GameKind::Review,
+            runner: venue.runner.clone(),
+            guild_id: venue.guild.clone(),
+            channel_id: venue.channel.clone(),
+            started_by: venue.starter.id.clone(),
+            started_at: unix_now,
+            questions: questions.len(),
+            settings: "{}".into(),
+        })
+        .await?;
+    Ok(Review {
+        game,
+        player: venue.starter.clone(),
+        session: ReviewSession::new(questions),
+        active_at: unix_now,
+    })
+}
+
+/// Answers the current review question: `None` for an old button or a choice that is not
+/// an option. The answer is saved (its Leitner box moves); the last one ends the game.
+pub async fn answer_review(
+    store: &dyn Store,
+    review: &mut Review,
+    index: usize,
+    choice: usize,
+    unix_now: UnixMs,
+) -> Result<Option<ReviewStep>, StoreError> {
+    let Some(step) = review.session.answer(index, choice) else {
+        return Ok(None);
+    };
+    review.active_at = unix_now;
+    let row = AnswerRow {
+        question_index: step.index,
+        question_id: step.question.id.clone(),
+        topic: step.question.topic.clone(),
+        member_id: review.player.id.clone(),
+        member_name: review.player.name.clone(),
+        choice: step.choice,
+        correct: step.correct,
+        response_ms: 0,
+        points: 0,
+        streak: 0,
+        answered_at: unix_now,
+    };
+    store.record_answers(review.game, &[row]).await?;
+    if !step.more {
+        store
+            .finish_game(review.game, GameStatus::Completed, unix_now)
+            .await?;
+    }
+    Ok(Some(step))
+}
+
+/// Whether a review has been left alone too long.
+pub fn review_idle(review: &Review, unix_now: UnixMs) -> bool {
+    unix_now.saturating_sub(review.active_at) >= REVIEW_IDLE_MS
+}
+
+/// Marks the games of reviews that were left alone as abandoned.
+pub async fn abandon_reviews(store: &dyn Store, idle: &[Review], unix_now: UnixMs) {
+    for r in idle {
+        if let Err(e) = store
+            .finish_game(r.game, GameStatus::Abandoned, unix_now)
+            .await
+        {
+            tracing::warn!(game = r.game, error = %e, "could not mark an idle review abandoned");
+        }
+    }
 }
 
 async fn begin(
@@ -304,4 +379,28 @@ pub fn answers_of(reveal: &Reveal, at: UnixMs) -> Vec<AnswerRow> {
             answered_at: at,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod review_tests {
+    use super::*;
+
+    fn review(active_at: UnixMs) -> Review {
+        Review {
+            game: 1,
+            player: Player {
+                id: "u".into(),
+                name: "U".into(),
+            },
+            session: ReviewSession::new(Vec::new()),
+            active_at,
+        }
+    }
+
+    #[test]
+    fn a_review_left_alone_for_the_idle_time_expires() {
+        let r = review(1_000);
+        assert!(!review_idle(&r, 1_000 + REVIEW_IDLE_MS - 1));
+        assert!(review_idle(&r, 1_000 + REVIEW_IDLE_MS));
+    }
 }

@@ -248,6 +248,45 @@ pub fn quiz_question(index: usize, total: usize, q: &QuizQuestion, seconds: u32)
     )
 }
 
+/// A review question in the console: no timer, answer when ready.
+pub fn review_question(index: usize, total: usize, q: &QuizQuestion) -> String {
+    format!(
+        "\n🔁 Review {}/{} · {}\n{}\n   {}\n",
+        index + 1,
+        total,
+        q.topic,
+        q.question,
+        options_line(q)
+    )
+}
+
+/// Right or not, the answer (emphasised by the adapter's `strong`) and why.
+pub fn review_verdict(
+    step: &crate::quiz::review::ReviewStep,
+    strong: fn(&str) -> String,
+) -> String {
+    let verdict = if step.correct {
+        "✅ Right"
+    } else {
+        "❌ Not quite"
+    };
+    let q = &step.question;
+    format!(
+        "{verdict} — {}\n{}",
+        strong(&q.options[q.answer]),
+        q.explanation
+    )
+}
+
+/// The end of a review.
+pub fn review_done(correct: usize, total: usize) -> String {
+    format!("Review done: {correct}/{total} right. Missed ones come back tomorrow.")
+}
+
+/// A review left alone too long.
+pub const REVIEW_EXPIRED: &str =
+    "Your review was left alone for 30 minutes and has ended; start a new one with /review.";
+
 /// Seconds with one decimal: "2.3 s".
 pub fn seconds(ms: u64) -> String {
     format!("{:.1} s", ms as f64 / 1000.0)

@@ -263,3 +263,34 @@ fn a_practice_question_pasted_into_the_console() {
     assert!(out.contains("✖️ A. Physical security"), "{out}");
     assert!(out.contains("✅ A — AWS"), "{out}");
 }
+
+#[tokio::test]
+async fn a_review_in_the_console_is_the_same_untimed_flow_as_on_discord() {
+    let dir = tempfile::tempdir().unwrap();
+    // Create the database, then make one question due for ann.
+    let (code, _) = console(dir.path(), "/quit\n", &["--player", "ann"]);
+    assert_eq!(code, 0);
+    let pool = db(dir.path()).await;
+    sqlx::query("INSERT INTO reviews (member_id, question_id, box, due_at) VALUES ('console:ann', 'kb:ec2_guest_os_patching', 1, 0)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    // No timer: a pause before answering changes nothing; "2" is Customer.
+    let (code, out) = console(dir.path(), "/review\n2\n/quit\n", &["--player", "ann"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("🔁 Review 1/1"), "{out}");
+    assert!(!out.contains(" s left"), "a review has no countdown: {out}");
+    assert!(out.contains("✅ Right — Customer"), "{out}");
+    assert!(out.contains("Review done: 1/1 right."), "{out}");
+    let (b,): (i64,) = sqlx::query_as("SELECT box FROM reviews WHERE member_id = 'console:ann'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(b, 2, "right in review: the next Leitner box");
+    let (kind, status): (String, String) =
+        sqlx::query_as("SELECT kind, status FROM games WHERE kind = 'review'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((kind.as_str(), status.as_str()), ("review", "completed"));
+}

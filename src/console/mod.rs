@@ -63,6 +63,8 @@ struct Console<'a, W: Write> {
     /// A practice question's stem waiting for its options (pasted lines arrive one by
     /// one), and when to answer it anyway.
     pending: Option<(String, Millis)>,
+    /// A personal review in progress (untimed; `app` owns the flow).
+    review: Option<app::Review>,
 }
 
 /// How long a pasted practice question's stem waits for its next option line.
@@ -94,6 +96,7 @@ where
         line_question: None,
         quizzes_started: 0,
         pending: None,
+        review: None,
     };
     let abandoned = store
         .abandon_running(&runner(), app::unix_now())
@@ -211,6 +214,9 @@ impl<W: Write> Console<'_, W> {
             Line::As { name, line } => {
                 let at_terminal = name.eq_ignore_ascii_case(&self.opts.player);
                 return Box::pin(self.on_parsed(*line, player(&name), at_terminal)).await;
+            }
+            Line::Text(t) if self.review.is_some() && self.quiz.is_none() => {
+                self.review_line(&t).await?
             }
             Line::Text(t) => match self.quiz.as_ref().map(|q| &q.session) {
                 Some(s) => match s.open_question() {
@@ -344,15 +350,69 @@ impl<W: Write> Console<'_, W> {
     }
 
     async fn review(&mut self, who: Player) -> Result<(), ConsoleError> {
-        if self.quiz.is_some() {
+        if self.quiz.is_some() || self.review.is_some() {
             return self.say(&StartError::AlreadyRunning.to_string());
         }
-        let mut settings = self.opts.quiz.settings();
-        settings.questions = 10;
         let venue = self.venue(who);
-        let (now, unix) = (self.now(), app::unix_now());
-        let started = app::start_review(self.brain, self.store, settings, &venue, now, unix).await;
-        self.started(started).await
+        match app::begin_review(self.brain, self.store, &venue, app::unix_now()).await {
+            Ok(review) => {
+                if let Some((i, q)) = review.session.current() {
+                    let t = text::review_question(i, review.session.total(), q);
+                    self.say(&t)?;
+                }
+                self.review = Some(review);
+                Ok(())
+            }
+            Err(StartError::Store(e)) => self.store_failed(&e),
+            Err(e) => self.say(&e.to_string()),
+        }
+    }
+
+    /// A line while a review is open: an answer to its question, or (not an option) a
+    /// question to ask. A review left alone too long has ended.
+    async fn review_line(&mut self, t: &str) -> Result<(), ConsoleError> {
+        let Some(mut review) = self.review.take() else {
+            return self.ask(t);
+        };
+        let now = app::unix_now();
+        if app::review_idle(&review, now) {
+            app::abandon_reviews(self.store, std::slice::from_ref(&review), now).await;
+            self.say(text::REVIEW_EXPIRED)?;
+            return self.ask(t);
+        }
+        let Some((index, choice)) = review
+            .session
+            .current()
+            .and_then(|(i, q)| q.parse_choice(t).map(|c| (i, c)))
+        else {
+            self.review = Some(review);
+            return self.ask(t);
+        };
+        match app::answer_review(self.store, &mut review, index, choice, now).await {
+            Ok(Some(step)) => {
+                self.say(&text::review_verdict(&step, |s| s.to_string()))?;
+                match review.session.current() {
+                    Some((i, q)) => {
+                        let next = text::review_question(i, review.session.total(), q);
+                        self.say(&next)?;
+                        self.review = Some(review);
+                    }
+                    None => self.say(&text::review_done(
+                        review.session.correct(),
+                        review.session.total(),
+                    ))?,
+                }
+                Ok(())
+            }
+            Ok(None) => {
+                self.review = Some(review);
+                Ok(())
+            }
+            Err(e) => {
+                self.review = Some(review);
+                self.store_failed(&e)
+            }
+        }
     }
 
     async fn started(

@@ -10,10 +10,9 @@ use serenity::{
 
 use super::{player, quiz, render, Context, Data, Error};
 use crate::app::{self, QuizRequest, StartError, Venue};
-use crate::quiz::review::ReviewSession;
 use crate::quiz::session::Event;
 use crate::quiz::Mode;
-use crate::store::{GameKind, NewGame, Period, Scope};
+use crate::store::{Period, Scope};
 use crate::text;
 
 pub fn all() -> Vec<poise::Command<Arc<Data>, Error>> {
@@ -303,37 +302,35 @@ pub async fn stats(
 #[poise::command(slash_command)]
 pub async fn review(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
-    let who = player(ctx.author_member().await.as_deref(), ctx.author());
-    let due = data.store.due_reviews(&who.id, app::unix_now(), 10).await?;
-    let questions = data.brain().bank.by_ids(&due);
-    if questions.is_empty() {
-        return Err(user_err(StartError::NothingToReview));
-    }
-    let game = data
-        .store
-        .start_game(&NewGame {
-            kind: GameKind::Review,
-            runner: data.runner.clone(),
-            guild_id: ctx
-                .guild_id()
-                .map(|g| g.get().to_string())
-                .unwrap_or_default(),
-            channel_id: ctx.channel_id().get().to_string(),
-            started_by: who.id.clone(),
-            started_at: app::unix_now(),
-            questions: questions.len(),
-            settings: "{}".into(),
-        })
-        .await?;
-    let session = ReviewSession::new(questions);
-    let (embed, buttons) = match session.current() {
-        Some((i, q)) => render::review_question(game, i, session.total(), q),
+    let now = app::unix_now();
+    expire_reviews(data, now).await;
+    let venue = Venue {
+        runner: data.runner.clone(),
+        guild: ctx
+            .guild_id()
+            .map(|g| g.get().to_string())
+            .unwrap_or_default(),
+        channel: ctx.channel_id().get().to_string(),
+        starter: player(ctx.author_member().await.as_deref(), ctx.author()),
+    };
+    let review = match app::begin_review(&data.brain(), data.store.as_ref(), &venue, now).await {
+        Ok(r) => r,
+        Err(StartError::Store(e)) => return Err(Error::Store(e)),
+        Err(e) => return Err(user_err(e)),
+    };
+    let (embed, buttons) = match review.session.current() {
+        Some((i, q)) => render::review_question(review.game, i, review.session.total(), q),
         None => return Err(user_err(StartError::NothingToReview)),
     };
-    data.reviews
+    // A new review replaces an unfinished one; its game is abandoned.
+    let replaced = data
+        .reviews
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .insert(ctx.author().id.get(), (game, session));
+        .insert(ctx.author().id.get(), review);
+    if let Some(old) = replaced {
+        app::abandon_reviews(data.store.as_ref(), &[old], now).await;
+    }
     ctx.send(
         poise::CreateReply::default()
             .embed(embed)
@@ -342,6 +339,20 @@ pub async fn review(ctx: Context<'_>) -> Result<(), Error> {
     )
     .await?;
     Ok(())
+}
+
+/// Ends reviews nobody has answered for `app::REVIEW_IDLE_MS` (their games abandoned).
+async fn expire_reviews(data: &Data, now: crate::store::UnixMs) {
+    let idle: Vec<app::Review> = {
+        let mut reviews = data.reviews.lock().unwrap_or_else(|e| e.into_inner());
+        let ids: Vec<u64> = reviews
+            .iter()
+            .filter(|(_, r)| app::review_idle(r, now))
+            .map(|(id, _)| *id)
+            .collect();
+        ids.iter().filter_map(|id| reviews.remove(id)).collect()
+    };
+    app::abandon_reviews(data.store.as_ref(), &idle, now).await;
 }
 
 /// A click in a review: show the answer and the next question in the same message.
@@ -353,42 +364,53 @@ pub async fn review_click(
     index: usize,
     choice: usize,
 ) -> Result<(), Error> {
-    let who = player(c.member.as_ref(), &c.user);
-    let step = {
+    let now = app::unix_now();
+    expire_reviews(data, now).await;
+    let user = c.user.id.get();
+    // Taken out while it is answered (no lock across the save), put back if it goes on.
+    let taken = {
         let mut reviews = data.reviews.lock().unwrap_or_else(|e| e.into_inner());
-        match reviews.get_mut(&c.user.id.get()) {
-            Some((g, session)) if *g == game => session.answer(index, choice).map(|step| {
-                let next = session
-                    .current()
-                    .map(|(i, q)| render::review_question(game, i, session.total(), q));
-                (step, next, session.correct(), session.total())
-            }),
+        match reviews.get(&user) {
+            Some(r) if r.game == game => reviews.remove(&user),
             _ => None,
         }
     };
-    let Some((step, next, correct, total)) = step else {
+    let Some(mut review) = taken else {
         return super::respond(ctx, c, text::QUIZ_ENDED).await;
     };
-    if let Err(e) = super::save_review_answer(data, game, &who, &step).await {
-        tracing::error!(game, error = %e, "saving a review answer failed");
-    }
-    let verdict = if step.correct {
-        "✅ Right"
-    } else {
-        "❌ Not quite"
+    let step = match app::answer_review(data.store.as_ref(), &mut review, index, choice, now).await
+    {
+        Ok(step) => step,
+        Err(e) => {
+            tracing::error!(game, error = %e, "saving a review answer failed");
+            None
+        }
     };
-    let q = &step.question;
-    let summary = format!("{verdict} — **{}**\n{}", q.options[q.answer], q.explanation);
+    let next = review
+        .session
+        .current()
+        .map(|(i, q)| render::review_question(game, i, review.session.total(), q));
+    let (correct, total) = (review.session.correct(), review.session.total());
+    if next.is_some() {
+        data.reviews
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(user)
+            .or_insert(review);
+    }
+    let Some(step) = step else {
+        return super::respond(ctx, c, text::QUESTION_CLOSED).await;
+    };
+    let summary = text::review_verdict(&step, |s| format!("**{s}**"));
     let mut msg = CreateInteractionResponseMessage::new().allowed_mentions(render::no_pings());
     match next {
         Some((embed, buttons)) => msg = msg.content(summary).embed(embed).components(buttons),
         None => {
-            data.reviews
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .remove(&c.user.id.get());
             msg = msg
-                .content(format!("{summary}\n\nReview done: {correct}/{total} right. Missed ones come back tomorrow."))
+                .content(format!(
+                    "{summary}\n\n{}",
+                    text::review_done(correct, total)
+                ))
                 .embeds(vec![])
                 .components(vec![]);
         }

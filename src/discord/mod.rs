@@ -19,9 +19,8 @@ use serenity::{
 
 use crate::app::{self, Brain};
 use crate::config::{Config, Shards};
-use crate::quiz::review::ReviewSession;
 use crate::quiz::session::{Effect, Event, Millis, Player};
-use crate::store::{AnswerRow, GameStatus, Store};
+use crate::store::Store;
 use crate::text;
 
 /// Shared state, built once at start.
@@ -37,8 +36,8 @@ pub struct Data {
     pub quizzes: quiz::Quizzes,
     /// Quiz messages go through this client (it retries; see `rest`).
     pub rest: rest::Rest,
-    /// Personal review quizzes by user id, with their game.
-    pub reviews: std::sync::Mutex<std::collections::HashMap<u64, (i64, ReviewSession)>>,
+    /// Personal reviews by user id (see `app::Review`).
+    pub reviews: std::sync::Mutex<std::collections::HashMap<u64, app::Review>>,
     pub seeds: std::sync::atomic::AtomicU64,
 }
 
@@ -417,35 +416,5 @@ async fn on_message(ctx: &serenity::Context, msg: &Message, data: &Arc<Data>) ->
     msg.channel_id
         .send_message(&ctx.http, reply.allowed_mentions(render::no_pings()))
         .await?;
-    Ok(())
-}
-
-/// Saves one review answer (Leitner boxes move) and, at the end, closes the game.
-pub async fn save_review_answer(
-    data: &Data,
-    game: i64,
-    who: &Player,
-    step: &crate::quiz::review::ReviewStep,
-) -> Result<(), crate::store::StoreError> {
-    let now = app::unix_now();
-    let row = AnswerRow {
-        question_index: step.index,
-        question_id: step.question.id.clone(),
-        topic: step.question.topic.clone(),
-        member_id: who.id.clone(),
-        member_name: who.name.clone(),
-        choice: step.choice,
-        correct: step.correct,
-        response_ms: 0,
-        points: 0,
-        streak: 0,
-        answered_at: now,
-    };
-    data.store.record_answers(game, &[row]).await?;
-    if !step.more {
-        data.store
-            .finish_game(game, GameStatus::Completed, now)
-            .await?;
-    }
     Ok(())
 }
