@@ -376,7 +376,7 @@ pub async fn review_click(
         }
     };
     let Some(mut review) = taken else {
-        return super::respond(ctx, c, text::QUIZ_ENDED).await;
+        return super::events::respond(ctx, c, text::QUIZ_ENDED).await;
     };
     let step = match app::answer_review(data.store.as_ref(), &mut review, index, choice, now).await
     {
@@ -399,7 +399,7 @@ pub async fn review_click(
             .or_insert(review);
     }
     let Some(step) = step else {
-        return super::respond(ctx, c, text::QUESTION_CLOSED).await;
+        return super::events::respond(ctx, c, text::QUESTION_CLOSED).await;
     };
     let summary = text::review_verdict(&step, |s| format!("**{s}**"));
     let mut msg = CreateInteractionResponseMessage::new().allowed_mentions(render::no_pings());

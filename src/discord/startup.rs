@@ -3,11 +3,150 @@
 //! the process with one line naming the cause and what to change — the bot never stays up
 //! connected and doing nothing.
 
-use poise::serenity_prelude as serenity;
-use serenity::{GuildId, Http, HttpError};
+use std::sync::Arc;
+use std::time::Instant;
 
-use super::rest::Retry;
-use super::ServeError;
+use poise::serenity_prelude as serenity;
+use serenity::{GatewayIntents, GuildId, Http, HttpBuilder, HttpError};
+
+use super::rest::{self, Retry};
+use super::{commands, events, quiz, render, Data};
+use crate::app::{self, Brain};
+use crate::config::{Config, Shards};
+use crate::store::Store;
+
+/// Why the bot could not start or had to stop; each names its layer and what to check.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("knowledge: {0}")]
+    Knowledge(String),
+    #[error("database: {0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("discord: the bot token was rejected (401 Unauthorized): check DISCORD_TOKEN or [discord] token (the Bot token from the Developer Portal, not the client secret)")]
+    Token,
+    #[error("discord: the bot is not in server {guild} (HTTP {status}: {message}): invite it with the link in the README, or fix [discord] guild_id")]
+    Guild {
+        guild: u64,
+        status: u16,
+        message: String,
+    },
+    #[error("discord: {0}; fix the command definition and start again")]
+    Commands(String),
+    #[error("discord: unreachable while {0}")]
+    Unreachable(String),
+    #[error("discord: refused {0}")]
+    Rejected(String),
+    #[error("discord gateway: {0}")]
+    Gateway(#[from] serenity::Error),
+}
+
+/// The gateway intents: server events for channels, messages that mention the bot and
+/// DMs. No privileged intent: Discord sends the content of mentions and DMs without it.
+pub fn intents() -> GatewayIntents {
+    GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES
+}
+
+/// Runs the bot until it is stopped.
+pub async fn serve(config: Config, brain: Brain) -> Result<(), ServeError> {
+    let token = config.discord.resolve_token().map_err(ServeError::Config)?;
+    let shards = config.discord.shards().map_err(ServeError::Config)?;
+    let store: Arc<dyn Store> = Arc::new(crate::store::SqlStore::connect(&config.store.url).await?);
+    let runner = match shards {
+        Shards::Auto => "discord".to_string(),
+        Shards::Range { first, last, total } => format!("discord:{first}-{last}/{total}"),
+    };
+    let abandoned = store.abandon_running(&runner, app::unix_now()).await?;
+    if abandoned > 0 {
+        tracing::info!(
+            abandoned,
+            "marked unfinished quizzes from the last run as abandoned"
+        );
+    }
+    let mut http = HttpBuilder::new(token.expose());
+    if let Some(base) = &config.discord.api_base {
+        // Test only: a local fake Discord. serenity's proxy applies with the rate limiter off.
+        http = http
+            .proxy(base.trim_end_matches('/'))
+            .ratelimiter_disabled(true);
+    }
+    let http = http.build();
+    let commands = commands::all();
+    preflight(
+        &http,
+        &rest::Retry::from_config(&config.discord),
+        config.discord.guild_id,
+        &commands,
+    )
+    .await?;
+    let rest = rest::Rest::new(
+        token.expose(),
+        config.discord.api_base.as_deref(),
+        rest::Retry::from_config(&config.discord),
+    );
+    let data: Arc<Data> = Arc::new(Data {
+        brain: std::sync::RwLock::new(Arc::new(brain)),
+        store,
+        config,
+        runner,
+        clock: Instant::now(),
+        quizzes: quiz::Quizzes::default(),
+        rest,
+        reviews: Default::default(),
+        seeds: std::sync::atomic::AtomicU64::new(app::unix_now() as u64),
+    });
+    spawn_reload_on_sighup(data.clone());
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands,
+            allowed_mentions: Some(render::no_pings()),
+            on_error: |e| Box::pin(events::on_error(e)),
+            event_handler: |ctx, event, _fw, data| Box::pin(events::on_event(ctx, event, data)),
+            ..Default::default()
+        })
+        // The commands were registered before connecting (see `startup`).
+        .setup(move |_ctx, ready, _framework| {
+            Box::pin(async move {
+                tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "ready");
+                Ok(data)
+            })
+        })
+        .build();
+    let mut client = serenity::ClientBuilder::new_with_http(http, intents())
+        .framework(framework)
+        .await?;
+    match shards {
+        Shards::Auto => client.start_autosharded().await?,
+        Shards::Range { first, last, total } => {
+            // serenity treats this range's end as inclusive ("up to and including").
+            client.start_shard_range(first..last, total).await?
+        }
+    }
+    Ok(())
+}
+
+/// SIGHUP reloads the knowledge base, like `/srm-admin reload`.
+fn spawn_reload_on_sighup(data: Arc<Data>) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut hup) = signal(SignalKind::hangup()) else {
+            tracing::warn!("cannot listen for SIGHUP; reload with /srm-admin reload");
+            return;
+        };
+        while hup.recv().await.is_some() {
+            match data.reload() {
+                Ok(summary) => tracing::info!(%summary, "knowledge reloaded (SIGHUP)"),
+                Err(errors) => {
+                    tracing::error!(%errors, "knowledge reload failed (SIGHUP); the previous knowledge stays")
+                }
+            }
+        }
+    });
+    #[cfg(not(unix))]
+    let _ = data;
+}
 
 /// What a failed start-up call means.
 enum Failure {
