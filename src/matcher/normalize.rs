@@ -1337,9 +1337,20 @@ mod tests {
     #[test]
     fn glued_words_are_split_without_losing_track() {
         let n = normalizer();
-        // "guestos" splits into two words; nothing panics and both count.
-        let t = terms(&n, "patching guestos rather than config rules");
-        assert!(t.len() >= 3, "{t:?}");
+        // "securitygroup" splits into "security group": the same terms as the two words
+        // written apart, and none of them unknown.
+        assert_eq!(
+            terms(&n, "who opens securitygroup ports"),
+            terms(&n, "who opens security group ports")
+        );
+        let t = n.normalize("securitygroup", true);
+        assert!(
+            !t.terms.is_empty() && t.terms.iter().all(|t| !t.unknown),
+            "{:?}",
+            t.terms
+        );
+        // Halves shorter than three letters are not split off ("guestos" stays one word).
+        assert!(n.normalize("guestos", true).terms.iter().all(|t| t.unknown));
     }
 
     #[test]
@@ -1364,7 +1375,15 @@ mod tests {
     fn unknown_words_are_flagged() {
         let n = normalizer();
         let t = n.normalize("weather forecast", true);
-        assert!(t.terms.iter().all(|t| t.unknown));
+        assert_eq!(t.terms.len(), 2, "{:?}", t.terms);
+        assert!(t.terms.iter().all(|t| t.unknown), "{:?}", t.terms);
+        // Known words are not.
+        let k = n.normalize("patch the guest os", true);
+        assert!(
+            !k.terms.is_empty() && k.terms.iter().all(|t| !t.unknown),
+            "{:?}",
+            k.terms
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Load, measured: the real `srm-bot serve` binary against the fake Discord on 127.0.0.1
-//! (the generator is `tests/fake_discord/load.rs`). Prints a table; exits non-zero if any
+//! (the generator is `tests/it/fake_discord/load.rs`). Prints a table; exits non-zero if any
 //! click was lost, acknowledged twice or scored twice.
 //!
 //! ```text
@@ -10,9 +10,9 @@
 //! Bounded: loopback only, a fixed number of clicks, and a deadline (it gives up and says
 //! so if the bot falls behind).
 
-#[path = "../fake_discord/mod.rs"]
+#[path = "../it/fake_discord/mod.rs"]
 mod fake_discord;
-#[path = "../support/pg.rs"]
+#[path = "../it/pg.rs"]
 mod pg;
 
 use fake_discord::load::{run, Args};

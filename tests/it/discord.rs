@@ -1,10 +1,8 @@
 //! The real bot (`srm-bot serve`) against a local fake Discord: slash commands, a whole
 //! quiz with buttons, the REST budget, no pings, and no token in the logs.
 
-mod fake_discord;
-
-use fake_discord::harness::*;
-use fake_discord::*;
+use crate::fake_discord::harness::*;
+use crate::fake_discord::*;
 use serde_json::json;
 use serenity::all as sy;
 

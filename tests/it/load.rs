@@ -3,9 +3,7 @@
 //! clicking every question, 2 of them twice. Every click is acknowledged once, every
 //! member's answer is scored once, and no question costs more than 3 REST calls.
 
-mod fake_discord;
-
-use fake_discord::load::{run, Args};
+use crate::fake_discord::load::{run, Args};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_quizzes_score_every_click_exactly_once() {

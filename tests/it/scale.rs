@@ -2,12 +2,10 @@
 //! share one PostgreSQL. Quizzes run in guilds on both shards at once, and a global
 //! leaderboard asked on either process includes members from both.
 
-mod fake_discord;
-#[path = "support/pg.rs"]
-mod pg;
+use crate::pg;
 
-use fake_discord::harness::*;
-use fake_discord::*;
+use crate::fake_discord::harness::*;
+use crate::fake_discord::*;
 use serde_json::json;
 
 /// Two guilds that Discord routes to different shards of two.

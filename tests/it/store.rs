@@ -2,8 +2,7 @@
 //! `SRM_TEST_POSTGRES_URL` names a database the tests may create schemas in (`.ci/run`
 //! starts one); without it the PostgreSQL half reports itself skipped.
 
-#[path = "support/pg.rs"]
-mod pg;
+use crate::pg;
 
 use srm_bot::store::{
     AnswerRow, GameKind, GameStatus, NewGame, Period, Scope, SqlStore, Store, UnixMs,

@@ -1,12 +1,10 @@
 //! Faults the bot must survive, against the fake Discord: the process killed mid-quiz,
 //! the gateway dropped, REST calls failing (500, 429) or failing for good, a broken reload.
 
-mod fake_discord;
-#[path = "support/pg.rs"]
-mod pg;
+use crate::pg;
 
-use fake_discord::harness::*;
-use fake_discord::*;
+use crate::fake_discord::harness::*;
+use crate::fake_discord::*;
 use serde_json::json;
 
 /// Counts of (answers, answers of revealed questions 0 and 1) and the game's status.
