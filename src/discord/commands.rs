@@ -271,8 +271,7 @@ pub async fn leaderboard(
     for r in &mut rows {
         r.name = render::safe(&r.name);
     }
-    let body = text::leaderboard(&rows, &scope, period);
-    let embed = CreateEmbed::new().description(body).colour(0xFEE75C);
+    let embed = render::leaderboard(&rows, &scope, period);
     ctx.send(poise::CreateReply::default().embed(embed)).await?;
     Ok(())
 }

@@ -13,6 +13,7 @@ use crate::matcher::exam::{self, Exam};
 use crate::matcher::{Answer, Verdict};
 use crate::quiz::session::{EndReason, Reveal, Standing};
 use crate::quiz::QuizQuestion;
+use crate::store::{BoardRow, Period, Scope};
 use crate::text;
 
 /// No @everyone, no roles, no users: nothing a message says pings anyone.
@@ -202,6 +203,13 @@ pub fn exam_embed(brain: &Brain, exam: &Exam) -> CreateEmbed {
 
 /// The colour of an embed with no single owner.
 const NEUTRAL: u32 = 0x95A5A6;
+
+/// A leaderboard (names already made safe by the caller).
+pub fn leaderboard(rows: &[BoardRow], scope: &Scope, period: Period) -> CreateEmbed {
+    CreateEmbed::new()
+        .description(text::leaderboard(rows, scope, period))
+        .colour(0xFEE75C)
+}
 
 /// A "did you mean" button answers the chosen entry.
 pub fn ask_button_id(entry_id: &str) -> String {

@@ -18,4 +18,5 @@ mod load;
 mod matcher_eval;
 mod quiz_bank;
 mod scale;
+mod snapshots;
 mod store;
