@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::kb::{self, KnowledgeBase, LoadError};
+use crate::kb::{self, Files, KnowledgeBase, LoadError};
 use crate::matcher::Matcher;
 use crate::quiz::review::{ReviewSession, ReviewStep};
 use crate::quiz::session::{Effect, Millis, Player, QuizSession, Settings, SettingsError};
@@ -22,8 +22,26 @@ pub struct Brain {
 impl Brain {
     /// Loads and validates `dir` (entries, vocabulary and `quiz/`).
     pub fn load(dir: &Path) -> Result<Brain, LoadError> {
-        let kb = kb::load_dir(dir)?;
-        let bank = QuestionBank::load(&kb, &dir.join("quiz"))?;
+        Self::from_files(&Files::read_dir(dir)?)
+    }
+
+    /// The knowledge embedded in the binary at build time.
+    pub fn embedded() -> Result<Brain, LoadError> {
+        Self::from_files(&Files::embedded())
+    }
+
+    /// From a directory if one is given, else the embedded knowledge.
+    pub fn load_from(dir: Option<&Path>) -> Result<Brain, LoadError> {
+        match dir {
+            Some(d) => Self::load(d),
+            None => Self::embedded(),
+        }
+    }
+
+    /// Loads and validates a knowledge directory's files.
+    pub fn from_files(files: &Files) -> Result<Brain, LoadError> {
+        let kb = kb::load(files)?;
+        let bank = QuestionBank::from_files(&kb, files, "quiz/")?;
         let matcher = Matcher::new(&kb);
         Ok(Brain { kb, matcher, bank })
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
-use crate::kb::{self, LoadError};
+use crate::kb::{self, Files, LoadError};
 use crate::matcher::{exam, Matcher};
 use crate::text;
 
@@ -25,7 +25,7 @@ pub struct Cli {
 pub enum Command {
     /// Validate the knowledge base and print a summary (exit 1 with the errors).
     Check {
-        /// The knowledge directory [default: knowledge/ or the config's knowledge.dir].
+        /// The knowledge directory [default: the config's knowledge.dir, else the embedded knowledge].
         dir: Option<PathBuf>,
     },
     /// Ask who is responsible for something, e.g. `ask "who patches the guest OS on EC2?"`.
@@ -40,7 +40,7 @@ pub enum Command {
         /// Show the best-ranked entries and their scores (for curating the knowledge base).
         #[arg(long)]
         explain: bool,
-        /// The knowledge directory [default: knowledge/ or the config's knowledge.dir].
+        /// The knowledge directory [default: the config's knowledge.dir, else the embedded knowledge].
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
     },
@@ -48,7 +48,7 @@ pub enum Command {
     Serve,
     /// Play in the terminal: ask, quiz a group (`@NAME text`), leaderboards and stats.
     Console {
-        /// The knowledge directory [default: knowledge/ or the config's knowledge.dir].
+        /// The knowledge directory [default: the config's knowledge.dir, else the embedded knowledge].
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
         /// The database [default: sqlite://srm-bot.db or the config's store.url].
@@ -73,18 +73,29 @@ pub enum Command {
         /// Print the calibration table fitted on this set (for the matcher's source).
         #[arg(long)]
         calibrate: bool,
-        /// The knowledge directory [default: knowledge/ or the config's knowledge.dir].
+        /// The knowledge directory [default: the config's knowledge.dir, else the embedded knowledge].
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
     },
-    /// Print the knowledge base's entries.
+    /// Print the knowledge base's entries, or `kb export DIR` to write the embedded
+    /// knowledge out as the starting point for a curated copy.
+    #[command(args_conflicts_with_subcommands = true)]
     Kb {
+        #[command(subcommand)]
+        action: Option<KbAction>,
         /// One JSON object per line per entry.
         #[arg(long)]
         json: bool,
-        /// The knowledge directory [default: knowledge/ or the config's knowledge.dir].
+        /// The knowledge directory [default: the config's knowledge.dir, else the embedded knowledge].
         dir: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KbAction {
+    /// Write the knowledge embedded in this binary to DIR (a new or empty directory);
+    /// point `[knowledge] dir` or `--kb` at it to curate your own copy.
+    Export { dir: PathBuf },
 }
 
 /// Why a command failed; the message is for the user.
@@ -107,17 +118,14 @@ pub enum CliError {
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<bool, CliError> {
     let config = Config::load(cli.config.as_deref())?;
     match cli.command {
-        Command::Check { dir } => {
-            let dir = dir.unwrap_or(config.knowledge.dir);
-            check(&dir, out)
-        }
+        Command::Check { dir } => check(dir.or(config.knowledge.dir).as_deref(), out),
         Command::Ask {
             question,
             json,
             explain,
             kb,
         } => {
-            let kb = load(&kb.unwrap_or(config.knowledge.dir))?;
+            let kb = load(kb.or(config.knowledge.dir).as_deref())?;
             let matcher = Matcher::new(&kb);
             if question.is_empty() {
                 return ask_batch(&kb, &matcher, out);
@@ -164,9 +172,7 @@ terms: {terms:?}  services: {:?}",
                 .discord
                 .resolve_token()
                 .map_err(|e| CliError::Knowledge(format!("configuration: {e}")))?;
-            let brain = crate::app::Brain::load(&config.knowledge.dir).map_err(|e| {
-                CliError::Knowledge(format!("{}: {e}", config.knowledge.dir.display()))
-            })?;
+            let brain = brain(config.knowledge.dir.as_deref())?;
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
@@ -180,9 +186,7 @@ terms: {terms:?}  services: {:?}",
             player,
             seed,
         } => {
-            let dir = kb.unwrap_or(config.knowledge.dir);
-            let brain = crate::app::Brain::load(&dir)
-                .map_err(|e| CliError::Knowledge(format!("{}: {e}", dir.display())))?;
+            let brain = brain(kb.or(config.knowledge.dir).as_deref())?;
             let url = db.unwrap_or(config.store.url);
             let player = player
                 .or_else(|| std::env::var("USER").ok())
@@ -217,7 +221,7 @@ terms: {terms:?}  services: {:?}",
             calibrate,
             kb,
         } => {
-            let kb = load(&kb.unwrap_or(config.knowledge.dir))?;
+            let kb = load(kb.or(config.knowledge.dir).as_deref())?;
             let matcher = Matcher::new(&kb);
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| CliError::Knowledge(format!("{}: {e}", file.display())))?;
@@ -253,9 +257,16 @@ terms: {terms:?}  services: {:?}",
             }
             Ok(true)
         }
-        Command::Kb { json, dir } => {
-            let dir = dir.unwrap_or(config.knowledge.dir);
-            let kb = load(&dir)?;
+        Command::Kb {
+            action: Some(KbAction::Export { dir }),
+            ..
+        } => {
+            let n = export(&dir)?;
+            writeln!(out, "{}", text::exported(n, &dir.display().to_string()))?;
+            Ok(true)
+        }
+        Command::Kb { json, dir, .. } => {
+            let kb = load(dir.or(config.knowledge.dir).as_deref())?;
             for e in kb.entries() {
                 if json {
                     let line = serde_json::to_string(e).map_err(std::io::Error::other)?;
@@ -311,9 +322,44 @@ fn ask_batch(
     Ok(true)
 }
 
-fn check(dir: &Path, out: &mut dyn Write) -> Result<bool, CliError> {
-    let shown = dir.display().to_string();
-    match kb::load_dir(dir) {
+/// The knowledge files: `dir`'s, or the ones embedded in the binary.
+fn files(dir: Option<&Path>) -> Result<Files, CliError> {
+    match dir {
+        Some(d) => Files::read_dir(d).map_err(|e| CliError::Knowledge(e.to_string())),
+        None => Ok(Files::embedded()),
+    }
+}
+
+/// The knowledge (knowledge base, matcher, question bank) from `dir` or the embedded copy.
+fn brain(dir: Option<&Path>) -> Result<crate::app::Brain, CliError> {
+    let files = files(dir)?;
+    crate::app::Brain::from_files(&files)
+        .map_err(|e| CliError::Knowledge(format!("{}: {e}", files.root().display())))
+}
+
+/// Writes the embedded knowledge to `dir` (new or empty); returns how many files.
+fn export(dir: &Path) -> Result<usize, CliError> {
+    let refuse = |why: String| CliError::Knowledge(format!("{}: {why}", dir.display()));
+    if std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()) {
+        return Err(refuse(
+            "not empty; export into a new or empty directory so nothing is overwritten".into(),
+        ));
+    }
+    let files = Files::embedded();
+    for (rel, bytes) in files.iter() {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| refuse(e.to_string()))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| refuse(e.to_string()))?;
+    }
+    Ok(files.len())
+}
+
+fn check(dir: Option<&Path>, out: &mut dyn Write) -> Result<bool, CliError> {
+    let source = files(dir)?;
+    let shown = source.root().display().to_string();
+    match kb::load(&source) {
         Ok(kb) => {
             write!(out, "{}", text::check_summary(&shown, &kb.summary()))?;
             Ok(true)
@@ -329,7 +375,9 @@ fn check(dir: &Path, out: &mut dyn Write) -> Result<bool, CliError> {
     }
 }
 
-/// Loads the knowledge base, turning a failure into a user-facing error.
-pub fn load(dir: &Path) -> Result<kb::KnowledgeBase, CliError> {
-    kb::load_dir(dir).map_err(|e| CliError::Knowledge(format!("{}: {e}", dir.display())))
+/// Loads the knowledge base (from `dir` or the embedded copy), turning a failure into a
+/// user-facing error.
+pub fn load(dir: Option<&Path>) -> Result<kb::KnowledgeBase, CliError> {
+    let source = files(dir)?;
+    kb::load(&source).map_err(|e| CliError::Knowledge(format!("{}: {e}", source.root().display())))
 }

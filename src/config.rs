@@ -180,19 +180,12 @@ impl QuizConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct KnowledgeConfig {
-    /// The knowledge directory.
-    pub dir: PathBuf,
-}
-
-impl Default for KnowledgeConfig {
-    fn default() -> Self {
-        KnowledgeConfig {
-            dir: PathBuf::from("knowledge"),
-        }
-    }
+    /// A knowledge directory to use instead of the knowledge embedded in the binary
+    /// (`srm-bot kb export DIR` writes a starting copy); it can be reloaded while running.
+    pub dir: Option<PathBuf>,
 }
 
 impl Config {

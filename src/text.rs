@@ -248,6 +248,11 @@ pub fn quiz_question(index: usize, total: usize, q: &QuizQuestion, seconds: u32)
     )
 }
 
+/// `srm-bot kb export DIR`.
+pub fn exported(files: usize, dir: &str) -> String {
+    format!("Wrote {files} knowledge files to {dir}. Edit them, check them with `srm-bot check {dir}`, and use them with `--kb {dir}` or `[knowledge] dir = \"{dir}\"`.")
+}
+
 /// A review question in the console: no timer, answer when ready.
 pub fn review_question(index: usize, total: usize, q: &QuizQuestion) -> String {
     format!(
@@ -554,6 +559,7 @@ Scoring: 500–1000 points for a right answer (faster is more), +100 per streak 
 pub const COMMAND_OUTDATED: &str =
     "Those options don't match this command any more (Discord may still be updating it). Please try again in a minute.";
 pub const RELOADED: &str = "Knowledge reloaded:";
+pub const RELOAD_EMBEDDED: &str = "the knowledge is the copy embedded in the binary, which cannot change while it runs; to curate and reload it, write it out with `srm-bot kb export DIR` and set `[knowledge] dir`";
 pub const RELOAD_FAILED: &str =
     "The knowledge base has errors, so the current knowledge stays in use. Fix these and reload:";
 

@@ -55,10 +55,13 @@ impl Data {
         self.brain.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Reloads `knowledge/`; a broken knowledge base keeps the old one and returns its
-    /// errors (file:line: field: message).
+    /// Reloads the knowledge directory (`[knowledge] dir`); a broken knowledge base keeps
+    /// the old one and returns its errors (file:line: field: message). The embedded
+    /// knowledge cannot change while running.
     pub fn reload(&self) -> Result<String, String> {
-        let dir = &self.config.knowledge.dir;
+        let Some(dir) = &self.config.knowledge.dir else {
+            return Err(crate::text::RELOAD_EMBEDDED.into());
+        };
         match Brain::load(dir) {
             Ok(brain) => {
                 let summary = format!(

@@ -2,10 +2,11 @@
 //! collecting every problem rather than stopping at the first.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 
+use super::files::Files;
 use super::position::NodePath;
 use super::source::{Diagnostic, LoadError, SourceFile};
 use super::{
@@ -14,6 +15,8 @@ use super::{
 
 /// Sub-directories of the knowledge directory that do not hold entry files.
 const NOT_ENTRIES: [&str; 2] = ["vocabulary", "quiz"];
+/// Top-level files that do not hold entries.
+const NOT_ENTRY_FILES: [&str; 1] = ["stacks.yaml"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -68,15 +71,20 @@ struct RawSynonyms {
 
 /// Loads and validates the knowledge base in `dir`.
 pub fn load_dir(dir: &Path) -> Result<KnowledgeBase, LoadError> {
+    load(&Files::read_dir(dir)?)
+}
+
+/// Loads and validates a knowledge directory's files (read from disk or embedded).
+pub fn load(source: &Files) -> Result<KnowledgeBase, LoadError> {
     let mut diags = Vec::new();
-    let vocabulary = load_vocabulary(dir, &mut diags);
+    let vocabulary = load_vocabulary(source, &mut diags);
     let known_services: Option<HashSet<&str>> = vocabulary
         .as_ref()
         .map(|v| v.services.iter().map(|s| s.id.as_str()).collect());
 
     let mut files = Vec::new();
-    for path in entry_files(dir)? {
-        if let Some(f) = SourceFile::read(&path, &mut diags) {
+    for (rel, bytes) in source.iter().filter(|(rel, _)| is_entry_file(rel)) {
+        if let Some(f) = SourceFile::parse(&source.path(rel), bytes, &mut diags) {
             files.push(f);
         }
     }
@@ -340,10 +348,26 @@ fn check_entry(
     })
 }
 
-fn load_vocabulary(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vocabulary> {
+/// A required file of the knowledge directory, parsed.
+fn required(source: &Files, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<SourceFile> {
+    match source.get(rel) {
+        Some(bytes) => SourceFile::parse(&source.path(rel), bytes, diags),
+        None => {
+            diags.push(Diagnostic {
+                file: source.path(rel),
+                line: None,
+                field: "(file)".into(),
+                message: "cannot read: the file is missing".into(),
+            });
+            None
+        }
+    }
+}
+
+fn load_vocabulary(dir: &Files, diags: &mut Vec<Diagnostic>) -> Option<Vocabulary> {
     let before = diags.len();
     let mut services = Vec::new();
-    if let Some(file) = SourceFile::read(&dir.join("vocabulary/services.yaml"), diags) {
+    if let Some(file) = required(dir, "vocabulary/services.yaml", diags) {
         if let Some(raw) = file.top::<RawServices>(diags) {
             let mut seen = HashSet::new();
             for (i, value) in raw.services.into_iter().enumerate() {
@@ -371,7 +395,7 @@ fn load_vocabulary(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vocabulary
         })
         .collect();
     if !unknown_parents.is_empty() {
-        if let Some(file) = SourceFile::read(&dir.join("vocabulary/services.yaml"), diags) {
+        if let Some(file) = required(dir, "vocabulary/services.yaml", diags) {
             for (i, p) in unknown_parents {
                 let at = NodePath::root().key("services").index(i).key("parent");
                 diags.push(file.diag(&at, format!("parent service `{p}` does not exist")));
@@ -379,7 +403,7 @@ fn load_vocabulary(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vocabulary
         }
     }
     let mut synonyms = Vec::new();
-    if let Some(file) = SourceFile::read(&dir.join("vocabulary/synonyms.yaml"), diags) {
+    if let Some(file) = required(dir, "vocabulary/synonyms.yaml", diags) {
         if let Some(raw) = file.top::<RawSynonyms>(diags) {
             for (i, group) in raw.synonyms.into_iter().enumerate() {
                 if group.len() < 2 || group.iter().any(|w| w.trim().is_empty()) {
@@ -393,9 +417,8 @@ fn load_vocabulary(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vocabulary
         }
     }
     let (mut outside_providers, mut outside_places) = (Vec::new(), Vec::new());
-    let outside_path = dir.join("vocabulary/outside.yaml");
-    if outside_path.exists() {
-        if let Some(file) = SourceFile::read(&outside_path, diags) {
+    if let Some(bytes) = dir.get("vocabulary/outside.yaml") {
+        if let Some(file) = SourceFile::parse(&dir.path("vocabulary/outside.yaml"), bytes, diags) {
             if let Some(raw) = file.top::<RawOutside>(diags) {
                 for (key, list, out) in [
                     ("providers", raw.providers, &mut outside_providers),
@@ -424,31 +447,10 @@ fn load_vocabulary(dir: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vocabulary
     })
 }
 
-/// Every entry file under `dir`, sorted, skipping the vocabulary and the quiz bank.
-fn entry_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    fn walk(dir: &Path, top: bool, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
-        let io = |source| LoadError::Io {
-            path: dir.to_path_buf(),
-            source,
-        };
-        for item in std::fs::read_dir(dir).map_err(io)? {
-            let path = item.map_err(io)?.path();
-            if path.is_dir() {
-                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                if !(top && NOT_ENTRIES.contains(&name)) {
-                    walk(&path, false, out)?;
-                }
-            } else if matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml")
-            ) {
-                out.push(path);
-            }
-        }
-        Ok(())
-    }
-    let mut out = Vec::new();
-    walk(dir, true, &mut out)?;
-    out.sort();
-    Ok(out)
+/// Whether a file holds entries: not the vocabulary, the quiz bank or the stacks.
+fn is_entry_file(rel: &str) -> bool {
+    let in_other_dir = rel
+        .split_once('/')
+        .is_some_and(|(top, _)| NOT_ENTRIES.contains(&top));
+    !in_other_dir && !NOT_ENTRY_FILES.contains(&rel)
 }

@@ -1,6 +1,7 @@
 //! The knowledge base: curated responsibility entries and the vocabulary they use,
 //! loaded from YAML and validated. Plain data; no IO outside `load`.
 
+pub mod files;
 mod load;
 pub mod position;
 pub mod source;
@@ -11,7 +12,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub use load::load_dir;
+pub use files::Files;
+pub use load::{load, load_dir};
 pub use source::{Diagnostic, LoadError};
 
 /// Who is responsible for a control.

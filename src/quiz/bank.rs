@@ -3,7 +3,7 @@
 //! reproducible selection.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::kb::position::NodePath;
 use crate::kb::source::{Diagnostic, LoadError, SourceFile};
+use crate::kb::Files;
 use crate::kb::{KnowledgeBase, Owner};
 
 /// Where a question comes from.
@@ -169,25 +170,28 @@ impl QuestionBank {
     /// Generated questions for every entry of `kb`, plus curated questions from
     /// `quiz_dir` (which may be absent).
     pub fn load(kb: &KnowledgeBase, quiz_dir: &Path) -> Result<Self, LoadError> {
-        let mut files: Vec<PathBuf> = match std::fs::read_dir(quiz_dir) {
-            Ok(rd) => rd
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
-                .collect(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(source) => {
-                return Err(LoadError::Io {
-                    path: quiz_dir.to_path_buf(),
-                    source,
-                })
+        let files = match Files::read_dir(quiz_dir) {
+            Ok(f) => f,
+            Err(LoadError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                return Self::from_files(kb, &Files::empty(quiz_dir), "");
             }
+            Err(e) => return Err(e),
         };
-        files.sort();
+        Self::from_files(kb, &files, "")
+    }
+
+    /// Generated questions for every entry of `kb`, plus the curated questions in the YAML
+    /// files of `source` under `prefix` (`"quiz/"` in a knowledge directory).
+    pub fn from_files(kb: &KnowledgeBase, source: &Files, prefix: &str) -> Result<Self, LoadError> {
+        let files: Vec<(&str, &[u8])> = source
+            .iter()
+            .filter(|(rel, _)| rel.strip_prefix(prefix).is_some_and(|r| !r.contains('/')))
+            .collect();
         let mut diags = Vec::new();
         let mut curated = Vec::new();
         let mut seen: std::collections::HashMap<String, String> = Default::default();
-        for path in files {
-            let Some(file) = SourceFile::read(&path, &mut diags) else {
+        for (rel, bytes) in files {
+            let Some(file) = SourceFile::parse(&source.path(rel), bytes, &mut diags) else {
                 continue;
             };
             let Some(raw) = file.top::<RawQuizFile>(&mut diags) else {
@@ -198,7 +202,7 @@ impl QuestionBank {
                 let Some(q) = file.item::<RawQuestion>(value, &at, &mut diags) else {
                     continue;
                 };
-                let place = format!("{}:{}", path.display(), file.line(&at));
+                let place = format!("{}:{}", source.path(rel).display(), file.line(&at));
                 if let Some(prev) = seen.get(&q.id) {
                     diags.push(file.diag(
                         &at.key("id"),

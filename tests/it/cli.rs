@@ -18,9 +18,20 @@ fn srm_bot(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn check_passes_on_the_shipped_knowledge_base_and_prints_a_summary() {
-    let (code, out, err) = srm_bot(&["check"]);
+    let (code, out, err) = srm_bot(&["check", "knowledge"]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("knowledge: OK"), "{out}");
+    assert!(out.starts_with("knowledge: OK"), "{out}");
+    // Without a directory: the knowledge embedded in the binary, the same.
+    let (code, embedded, _) = srm_bot(&["check"]);
+    assert_eq!(code, 0);
+    assert!(
+        embedded.starts_with("knowledge (embedded): OK"),
+        "{embedded}"
+    );
+    assert_eq!(
+        embedded.lines().skip(1).collect::<Vec<_>>(),
+        out.lines().skip(1).collect::<Vec<_>>()
+    );
     for section in [
         "By owner:",
         "By service:",
@@ -92,4 +103,57 @@ fn a_bad_config_file_is_a_clear_error() {
     let (code, _, err) = srm_bot(&["--config", cfg.to_str().unwrap(), "check"]);
     assert_eq!(code, 2);
     assert!(err.contains("dri"), "{err}");
+}
+
+#[test]
+fn a_copied_binary_runs_anywhere_on_its_embedded_knowledge() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("srm-bot");
+    std::fs::copy(env!("CARGO_BIN_EXE_srm-bot"), &copy).unwrap();
+    // Another directory, no knowledge/ beside it.
+    let out = Command::new(&copy)
+        .args(["ask", "who patches the guest OS on EC2?"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.starts_with("Customer (you)"), "{text}");
+    let out = Command::new(&copy)
+        .arg("check")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("knowledge (embedded): OK"), "{text}");
+}
+
+#[test]
+fn kb_export_writes_a_curatable_copy_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("my-knowledge");
+    let (code, out, err) = srm_bot(&["kb", "export", target.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("Wrote "), "{out}");
+    assert!(target.join("vocabulary/services.yaml").exists());
+    assert!(target.join("quiz").is_dir());
+    // The copy is valid and answers like the embedded one.
+    let (code, out, _) = srm_bot(&["check", target.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    let (_, from_copy, _) = srm_bot(&[
+        "ask",
+        "--kb",
+        target.to_str().unwrap(),
+        "who patches the guest OS on EC2?",
+    ]);
+    let (_, embedded, _) = srm_bot(&["ask", "who patches the guest OS on EC2?"]);
+    assert_eq!(from_copy, embedded);
+    // A second export into the same (now full) directory refuses.
+    let (code, _, err) = srm_bot(&["kb", "export", target.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not empty"), "{err}");
 }
