@@ -422,3 +422,13 @@ mod review_tests {
         assert!(review_idle(&r, 1_000 + REVIEW_IDLE_MS));
     }
 }
+
+/// Service ids from what a user typed: `ec2 rds`, `ec2, rds`, `EC2`.
+pub fn service_ids(words: &[String]) -> Vec<String> {
+    words
+        .iter()
+        .flat_map(|w| w.split([',', ' ']))
+        .map(|w| w.trim().to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect()
+}

@@ -77,6 +77,22 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
     },
+    /// Show the responsibility stacks of up to three services side by side, e.g.
+    /// `model ec2 rds lambda --png stacks.png`.
+    Model {
+        /// Service ids (ec2, rds, lambda, s3, …).
+        #[arg(required = true)]
+        services: Vec<String>,
+        /// Also write the picture as a PNG file.
+        #[arg(long, value_name = "FILE")]
+        png: Option<PathBuf>,
+        /// Outline this layer (os, platform, data, …).
+        #[arg(long)]
+        layer: Option<String>,
+        /// The knowledge directory [default: the config's knowledge.dir, else the embedded knowledge].
+        #[arg(long, value_name = "DIR")]
+        kb: Option<PathBuf>,
+    },
     /// Print the knowledge base's entries, or `kb export DIR` to write the embedded
     /// knowledge out as the starting point for a curated copy.
     #[command(args_conflicts_with_subcommands = true)]
@@ -109,6 +125,8 @@ pub enum CliError {
     Output(#[from] std::io::Error),
     #[error("database: {0}")]
     Store(String),
+    #[error("model: {0}")]
+    Model(String),
     /// The bot stopped: the message names its layer (discord, database, …).
     #[error("{0}")]
     Serve(String),
@@ -254,6 +272,31 @@ terms: {terms:?}  services: {:?}",
                 for m in &report.misses {
                     writeln!(out, "{m}")?;
                 }
+            }
+            Ok(true)
+        }
+        Command::Model {
+            services,
+            png,
+            layer,
+            kb,
+        } => {
+            let kb = load(kb.or(config.knowledge.dir).as_deref())?;
+            let ids = crate::app::service_ids(&services);
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let table =
+                text::stacks_table(&kb, &ids).map_err(|e| CliError::Model(e.to_string()))?;
+            write!(out, "{table}")?;
+            if let Some(file) = png {
+                let pic = crate::picture::render(&kb, &ids, layer.as_deref())
+                    .map_err(|e| CliError::Model(e.to_string()))?;
+                std::fs::write(&file, &pic.png)
+                    .map_err(|e| CliError::Model(format!("{}: {e}", file.display())))?;
+                writeln!(
+                    out,
+                    "{}",
+                    text::picture_written(&file.display().to_string(), pic.width, pic.height)
+                )?;
             }
             Ok(true)
         }

@@ -10,6 +10,7 @@ pub mod console;
 pub mod discord;
 pub mod kb;
 pub mod matcher;
+pub mod picture;
 pub mod quiz;
 pub mod store;
 pub mod text;

@@ -820,3 +820,59 @@ pub fn exam_text(kb: &KnowledgeBase, exam: &crate::matcher::exam::Exam) -> Strin
     }
     out
 }
+
+/// The stacks of `services` as a text table, owners in words (the console and the CLI).
+pub fn stacks_table(
+    kb: &KnowledgeBase,
+    services: &[&str],
+) -> Result<String, crate::picture::PictureError> {
+    let stacks = crate::picture::stacks(kb, services)?;
+    let rows = crate::picture::rows(kb, &stacks);
+    let label_w = rows
+        .iter()
+        .map(|(_, n)| n.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let names: Vec<String> = stacks
+        .iter()
+        .map(|s| {
+            kb.vocabulary()
+                .service(&s.service)
+                .map_or(s.service.clone(), |v| v.name.clone())
+        })
+        .collect();
+    let col_w = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(9)
+        + 2;
+    let mut out = String::new();
+    let mut line = format!("{:<label_w$}", "Layer (top to bottom)");
+    for n in &names {
+        let _ = write!(line, "  {n:<col_w$}");
+    }
+    let _ = writeln!(out, "{}", line.trim_end());
+    for (id, name) in rows.iter().rev() {
+        let mut line = format!("{name:<label_w$}");
+        for s in &stacks {
+            let cell = s.layer(id).map_or("—", |l| l.owner.name());
+            let _ = write!(line, "  {cell:<col_w$}");
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    let models: Vec<String> = stacks
+        .iter()
+        .zip(&names)
+        .map(|(s, n)| format!("{n}: {}", s.model.name()))
+        .collect();
+    let _ = writeln!(out, "({})", models.join("; "));
+    Ok(out.trim_end().to_string() + "\n")
+}
+
+/// Where a picture was written.
+pub fn picture_written(path: &str, width: u32, height: u32) -> String {
+    format!("Picture: {path} ({width}×{height} PNG)")
+}

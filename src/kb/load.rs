@@ -10,7 +10,7 @@ use super::files::Files;
 use super::position::NodePath;
 use super::source::{Diagnostic, LoadError, SourceFile};
 use super::{
-    Case, ControlCategory, Entry, KnowledgeBase, Origin, Owner, Service, Source, Vocabulary,
+    Case, ControlCategory, Entry, KnowledgeBase, Origin, Owner, Service, Source, Stacks, Vocabulary,
 };
 
 /// Sub-directories of the knowledge directory that do not hold entry files.
@@ -46,6 +46,7 @@ struct RawEntry {
     source: Source,
     #[serde(default)]
     related: Vec<String>,
+    layer: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -166,14 +167,146 @@ pub fn load(source: &Files) -> Result<KnowledgeBase, LoadError> {
         }
     }
 
+    let stacks = match (source.get(STACKS), &vocabulary) {
+        (Some(bytes), Some(vocab)) => SourceFile::parse(&source.path(STACKS), bytes, &mut diags)
+            .map(|file| load_stacks(&file, vocab, &mut diags))
+            .unwrap_or_default(),
+        _ => Stacks::default(),
+    };
+    // An entry that names a layer agrees with the stacks of its services.
+    for (entry, fi, at) in &located {
+        let Some(layer) = &entry.layer else {
+            continue;
+        };
+        if source.get(STACKS).is_none() {
+            continue;
+        }
+        if !stacks.knows_layer(layer) {
+            diags.push(files[*fi].diag(
+                &at.key("layer"),
+                format!("unknown layer `{layer}` (see stacks.yaml's `layers`)"),
+            ));
+            continue;
+        }
+        for service in &entry.services {
+            let Some(l) = stacks.of(service).and_then(|s| s.layer(layer)) else {
+                continue;
+            };
+            if entry.owner != Owner::Shared && l.owner != Owner::Shared && l.owner != entry.owner {
+                diags.push(files[*fi].diag(
+                    &at.key("layer"),
+                    format!(
+                        "the entry says `{}` but stacks.yaml gives {service}'s `{layer}` layer to `{}`",
+                        entry.owner.id(),
+                        l.owner.id()
+                    ),
+                ));
+            }
+        }
+    }
+
     if !diags.is_empty() {
         return Err(LoadError::Invalid(diags));
     }
     let entries = located.into_iter().map(|(e, ..)| e).collect();
-    Ok(KnowledgeBase::from_parts(
-        entries,
-        vocabulary.unwrap_or_default(),
-    ))
+    Ok(KnowledgeBase::from_parts(entries, vocabulary.unwrap_or_default()).with_stacks(stacks))
+}
+
+/// The stacks file, relative to the knowledge directory.
+const STACKS: &str = "stacks.yaml";
+
+/// Reads and checks `stacks.yaml`: known services, one stack each and one for every
+/// service, known layers (or named extras) in the vocabulary's order, a source each.
+fn load_stacks(file: &SourceFile, vocab: &Vocabulary, diags: &mut Vec<Diagnostic>) -> Stacks {
+    use super::stacks::{RawStack, RawStacks, Stack, StackLayer};
+    let Some(raw) = file.top::<RawStacks>(diags) else {
+        return Stacks::default();
+    };
+    let order = |id: &str| raw.layers.iter().position(|l| l.id == id);
+    let mut stacks = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for (i, value) in raw.stacks.into_iter().enumerate() {
+        let at = NodePath::root().key("stacks").index(i);
+        let Some(s) = file.item::<RawStack>(value, &at, diags) else {
+            continue;
+        };
+        let mut problem = |field: NodePath, msg: String| diags.push(file.diag(&field, msg));
+        if vocab.service(&s.service).is_none() {
+            problem(
+                at.key("service"),
+                format!("unknown service `{}`", s.service),
+            );
+        } else if !seen.insert(s.service.clone()) {
+            problem(
+                at.key("service"),
+                format!("a second stack for `{}`", s.service),
+            );
+        }
+        check_source(&s.source, &at.key("source"), &mut problem);
+        let mut layers = Vec::new();
+        let mut last: Option<(usize, &str)> = None;
+        for (j, l) in s.layers.iter().enumerate() {
+            let lat = at.key("layers").index(j);
+            let name = match (order(&l.layer), &l.name) {
+                (Some(k), None) => {
+                    if let Some((prev, prev_id)) = last {
+                        if k <= prev {
+                            problem(
+                                lat.key("layer"),
+                                format!("`{}` must come below `{prev_id}` (bottom to top, in the order of `layers`)", l.layer),
+                            );
+                        }
+                    }
+                    last = Some((k, l.layer.as_str()));
+                    raw.layers[k].name.clone()
+                }
+                (_, Some(name)) if !name.trim().is_empty() => name.clone(),
+                _ => {
+                    problem(
+                        lat.key("layer"),
+                        format!(
+                            "unknown layer `{}`: use one of `layers`, or give it a `name`",
+                            l.layer
+                        ),
+                    );
+                    continue;
+                }
+            };
+            if layers.iter().any(|x: &StackLayer| x.id == l.layer) {
+                problem(lat.key("layer"), format!("`{}` twice", l.layer));
+            }
+            if l.note.as_ref().is_some_and(|n| n.chars().count() > 60) {
+                problem(lat.key("note"), "a note is at most 60 characters".into());
+            }
+            layers.push(StackLayer {
+                id: l.layer.clone(),
+                name,
+                owner: l.owner,
+                note: l.note.clone(),
+            });
+        }
+        if layers.is_empty() {
+            problem(at.key("layers"), "a stack needs layers".into());
+        }
+        stacks.push(Stack {
+            service: s.service,
+            model: s.model,
+            layers,
+            source: s.source,
+        });
+    }
+    for svc in &vocab.services {
+        if !seen.contains(&svc.id) {
+            diags.push(file.diag(
+                &NodePath::root().key("stacks"),
+                format!("no stack for service `{}`", svc.id),
+            ));
+        }
+    }
+    Stacks {
+        layers: raw.layers,
+        stacks,
+    }
 }
 
 /// An entry's source names an AWS page by https URL and the day it was checked.
@@ -345,6 +478,7 @@ fn check_entry(
         customer_does: e.customer_does,
         cases: e.cases,
         related: e.related,
+        layer: e.layer,
     })
 }
 

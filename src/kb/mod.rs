@@ -5,6 +5,7 @@ pub mod files;
 mod load;
 pub mod position;
 pub mod source;
+pub mod stacks;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 pub use files::Files;
 pub use load::{load, load_dir};
 pub use source::{Diagnostic, LoadError};
+pub use stacks::{ServiceKind, Stack, StackLayer, Stacks};
 
 /// Who is responsible for a control.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -172,6 +174,9 @@ pub struct Entry {
     pub customer_does: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cases: Vec<Case>,
+    /// The layer of the services' stacks the entry is about (`os`, `data`…), if one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<String>,
     #[serde(skip)]
@@ -184,6 +189,7 @@ pub struct KnowledgeBase {
     entries: Vec<Entry>,
     by_id: HashMap<String, usize>,
     vocabulary: Vocabulary,
+    stacks: Stacks,
 }
 
 impl KnowledgeBase {
@@ -200,7 +206,20 @@ impl KnowledgeBase {
             entries,
             by_id,
             vocabulary,
+            stacks: Stacks::default(),
         }
+    }
+
+    /// With the responsibility stacks.
+    pub fn with_stacks(mut self, stacks: Stacks) -> Self {
+        self.stacks = stacks;
+        self
+    }
+
+    /// The responsibility stack of every service (empty when the knowledge directory has
+    /// no `stacks.yaml`).
+    pub fn stacks(&self) -> &Stacks {
+        &self.stacks
     }
 
     pub fn entries(&self) -> &[Entry] {

@@ -190,3 +190,117 @@ fn the_base_fixture_itself_is_valid() {
     assert_eq!(kb.entries().len(), 1);
     assert_eq!(kb.entries()[0].origin.line, 3);
 }
+
+/// A stacks file for the base fixture's two services, with `extra` appended to EC2's
+/// stack and `rds` written as given.
+fn stacks_yaml(ec2_os_owner: &str, rds: &str) -> String {
+    format!(
+        "layers:\n  - {{id: facilities, name: Physical facilities}}\n  - {{id: os, name: Operating system}}\n  - {{id: data, name: Data and encryption}}\n\
+stacks:\n  - service: ec2\n    model: infrastructure\n    layers:\n      - {{layer: facilities, owner: aws}}\n      - {{layer: os, owner: {ec2_os_owner}}}\n      - {{layer: data, owner: customer}}\n    source: {{title: \"Amazon EC2 User Guide\", url: \"https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-security.html\", checked: 2026-11-24}}\n{rds}"
+    )
+}
+
+const RDS_STACK: &str = "  - service: rds\n    model: container\n    layers:\n      - {layer: facilities, owner: aws}\n      - {layer: os, owner: aws}\n      - {layer: data, owner: customer}\n    source: {title: \"Amazon RDS User Guide\", url: \"https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Welcome.html\", checked: 2026-11-24}\n";
+
+/// The base fixture with `base_entry` (EC2 guest OS, customer) naming the `os` layer.
+fn with_stacks(stacks: &str) -> tempfile::TempDir {
+    let dir = base_with(&[]);
+    let entry = dir.path().join("base.yaml");
+    let text = std::fs::read_to_string(&entry).unwrap().replace(
+        "    owner: customer\n",
+        "    owner: customer\n    layer: os\n",
+    );
+    std::fs::write(&entry, text).unwrap();
+    std::fs::write(dir.path().join("stacks.yaml"), stacks).unwrap();
+    dir
+}
+
+#[test]
+fn stacks_load_and_agree_with_the_entries_that_name_a_layer() {
+    let dir = with_stacks(&stacks_yaml("customer", RDS_STACK));
+    let kb = load_dir(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let ec2 = kb.stacks().of("ec2").unwrap();
+    assert_eq!(ec2.layer("os").unwrap().owner, srm_bot::kb::Owner::Customer);
+    assert_eq!(kb.entries()[0].layer.as_deref(), Some("os"));
+}
+
+#[test]
+fn a_stack_that_disagrees_with_an_entry_fails_with_file_and_line() {
+    let dir = with_stacks(&stacks_yaml("aws", RDS_STACK));
+    let diags = match load_dir(dir.path()) {
+        Err(e) => e.diagnostics().to_vec(),
+        Ok(_) => panic!("loaded a disagreeing stack"),
+    };
+    let shown: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    assert!(
+        shown.iter().any(|d| d.contains("base.yaml:")
+            && d.contains("entries[0].layer")
+            && d.contains("stacks.yaml gives ec2's `os` layer to `aws`")),
+        "{shown:#?}"
+    );
+}
+
+#[test]
+fn every_service_needs_a_stack_and_layers_need_owners_and_order() {
+    // No RDS stack.
+    let dir = with_stacks(&stacks_yaml("customer", ""));
+    let shown: Vec<String> = load_dir(dir.path())
+        .err()
+        .expect("invalid")
+        .diagnostics()
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert!(
+        shown
+            .iter()
+            .any(|d| d.contains("stacks.yaml") && d.contains("no stack for service `rds`")),
+        "{shown:#?}"
+    );
+    // A layer without an owner, and layers out of order.
+    let broken = stacks_yaml("customer", RDS_STACK)
+        .replace("      - {layer: os, owner: aws}\n", "      - {layer: os}\n")
+        .replacen(
+            "      - {layer: facilities, owner: aws}\n      - {layer: os, owner: customer}\n",
+            "      - {layer: os, owner: customer}\n      - {layer: facilities, owner: aws}\n",
+            1,
+        );
+    let dir = with_stacks(&broken);
+    let shown: Vec<String> = load_dir(dir.path())
+        .err()
+        .expect("invalid")
+        .diagnostics()
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert!(
+        shown
+            .iter()
+            .any(|d| d.contains("stacks.yaml:") && d.contains("owner")),
+        "{shown:#?}"
+    );
+    assert!(
+        shown
+            .iter()
+            .any(|d| d.contains("stacks.yaml:") && d.contains("`facilities` must come below `os`")),
+        "{shown:#?}"
+    );
+}
+
+#[test]
+fn the_shipped_knowledge_has_a_stack_for_every_service() {
+    let kb = load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge")).unwrap();
+    for s in &kb.vocabulary().services {
+        let stack = kb
+            .stacks()
+            .of(&s.id)
+            .unwrap_or_else(|| panic!("no stack for {}", s.id));
+        assert!(
+            stack.layer("facilities").is_some() && stack.layer("data").is_some(),
+            "{}",
+            s.id
+        );
+    }
+    let tagged = kb.entries().iter().filter(|e| e.layer.is_some()).count();
+    assert!(tagged >= 100, "{tagged} entries name their layer");
+}
