@@ -399,6 +399,16 @@ pub fn answers_of(reveal: &Reveal, at: UnixMs) -> Vec<AnswerRow> {
         .collect()
 }
 
+/// Service ids from what a user typed: `ec2 rds`, `ec2, rds`, `EC2`.
+pub fn service_ids(words: &[String]) -> Vec<String> {
+    words
+        .iter()
+        .flat_map(|w| w.split([',', ' ']))
+        .map(|w| w.trim().to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod review_tests {
     use super::*;
@@ -421,14 +431,4 @@ mod review_tests {
         assert!(!review_idle(&r, 1_000 + REVIEW_IDLE_MS - 1));
         assert!(review_idle(&r, 1_000 + REVIEW_IDLE_MS));
     }
-}
-
-/// Service ids from what a user typed: `ec2 rds`, `ec2, rds`, `EC2`.
-pub fn service_ids(words: &[String]) -> Vec<String> {
-    words
-        .iter()
-        .flat_map(|w| w.split([',', ' ']))
-        .map(|w| w.trim().to_lowercase())
-        .filter(|w| !w.is_empty())
-        .collect()
 }

@@ -295,8 +295,11 @@ pub fn render(
 /// nothing. Built with a knowledge snapshot; a reload starts a new cache.
 #[derive(Default)]
 pub struct Cache {
-    pngs: Mutex<HashMap<(Vec<String>, Option<String>), Arc<Vec<u8>>>>,
+    pngs: Mutex<HashMap<Key, Arc<Vec<u8>>>>,
 }
+
+/// The services and the highlighted layer.
+type Key = (Vec<String>, Option<String>);
 
 impl Cache {
     /// The PNG of `services` with `highlight`, rendered once.
