@@ -322,9 +322,7 @@ impl Cache {
         Ok(png)
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<(Vec<String>, Option<String>), Arc<Vec<u8>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Arc<Vec<u8>>>> {
         self.pngs.lock().unwrap_or_else(|e| e.into_inner())
     }
 
