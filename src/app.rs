@@ -17,6 +17,8 @@ pub struct Brain {
     pub kb: KnowledgeBase,
     pub matcher: Matcher,
     pub bank: QuestionBank,
+    /// Stack pictures drawn from this knowledge (a reload starts afresh).
+    pub pictures: crate::picture::Cache,
 }
 
 impl Brain {
@@ -43,7 +45,12 @@ impl Brain {
         let kb = kb::load(files)?;
         let bank = QuestionBank::from_files(&kb, files, "quiz/")?;
         let matcher = Matcher::new(&kb);
-        Ok(Brain { kb, matcher, bank })
+        Ok(Brain {
+            kb,
+            matcher,
+            bank,
+            pictures: Default::default(),
+        })
     }
 }
 
@@ -407,6 +414,35 @@ pub fn service_ids(words: &[String]) -> Vec<String> {
         .map(|w| w.trim().to_lowercase())
         .filter(|w| !w.is_empty())
         .collect()
+}
+
+/// The stack picture for an answer about one layer of a service: the services the entry
+/// is about (those the question named first), at most three with a stack, and the layer.
+pub fn answer_picture(
+    brain: &Brain,
+    entry: usize,
+    asked: &[String],
+) -> Option<(Vec<String>, String)> {
+    let e = &brain.kb.entries()[entry];
+    let layer = e.layer.clone()?;
+    let mut services: Vec<String> = asked
+        .iter()
+        .filter(|s| e.services.contains(s))
+        .chain(e.services.iter())
+        .filter(|s| {
+            brain
+                .kb
+                .stacks()
+                .of(s)
+                .is_some_and(|st| st.layer(&layer).is_some())
+        })
+        .cloned()
+        .collect();
+    services.dedup();
+    let mut seen = std::collections::HashSet::new();
+    services.retain(|s| seen.insert(s.clone()));
+    services.truncate(crate::picture::MAX_SERVICES);
+    (!services.is_empty()).then_some((services, layer))
 }
 
 #[cfg(test)]

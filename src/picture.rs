@@ -136,6 +136,16 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// The size in pixels of the picture of `services` (already resolvable).
+pub fn size(n: usize, kb: &KnowledgeBase, services: &[&str]) -> (u32, u32) {
+    let rows = stacks(kb, services).map_or(0, |s| rows(kb, &s).len()) as u32;
+    let n = n as u32;
+    (
+        2 * MARGIN + n * COL_W + n.saturating_sub(1) * GAP,
+        MARGIN + HEADER_H + rows * (ROW_H + ROW_GAP) + GAP + LEGEND_H + MARGIN,
+    )
+}
+
 /// The SVG and its cells.
 fn svg(
     kb: &KnowledgeBase,

@@ -525,6 +525,7 @@ Ask anything about who is responsible for what in AWS, or use:
   /leaderboard [scope:server|channel|global] [period:week|month|all]
   /stats [NAME]            accuracy by topic and weak spots
   /review                  your personal review quiz of questions you missed
+  /model ec2 rds lambda    the responsibility stacks side by side (a table, and a PNG file)
   /topics                  topics and services to quiz on
   /wait                    (scripts) wait until the next question is asked or the quiz ends
   /help, /quit
@@ -547,7 +548,8 @@ pub const LEADERBOARD_RESET: &str =
 /// The Discord help.
 pub const DISCORD_HELP: &str = "\
 **srm-bot** teaches the AWS Shared Responsibility Model: who secures what — AWS, you, or both.
-• `/ask question:` — who is responsible for something (or mention me, or DM me)
+• `/ask question:` — who is responsible for something (or mention me, or DM me); paste a practice question with its options to get the right ones and why
+• `/model services:` — the responsibility stacks of up to three services as a picture (e.g. `ec2 rds lambda`)
 • `/quiz start` — a timed group quiz in this channel: options `questions`, `seconds`, `topic`, `service`, `mode` (owner · exam · mixed), `streaks`
 • `/quiz stop` — stop it (its starter, or members with Manage Messages)
 • `/leaderboard` — `scope` (server · channel · global), `period` (week · month · all)
@@ -559,6 +561,8 @@ Scoring: 500–1000 points for a right answer (faster is more), +100 per streak 
 pub const COMMAND_OUTDATED: &str =
     "Those options don't match this command any more (Discord may still be updating it). Please try again in a minute.";
 pub const RELOADED: &str = "Knowledge reloaded:";
+/// Under a `/model` picture.
+pub const MODEL_LEGEND: &str = "Each layer is coloured by who secures it: **AWS** orange, **Customer** blue, **Shared** purple. The more managed the service, the more of the stack AWS runs.";
 pub const RELOAD_EMBEDDED: &str = "the knowledge is the copy embedded in the binary, which cannot change while it runs; to curate and reload it, write it out with `srm-bot kb export DIR` and set `[knowledge] dir`";
 pub const RELOAD_FAILED: &str =
     "The knowledge base has errors, so the current knowledge stays in use. Fix these and reload:";

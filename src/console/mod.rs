@@ -259,6 +259,7 @@ impl<W: Write> Console<'_, W> {
                 }
             }
             Line::Review => self.review(who).await?,
+            Line::Model(services) => self.model(&services)?,
             Line::Topics => {
                 let services: Vec<&str> = self
                     .brain
@@ -293,6 +294,31 @@ impl<W: Write> Console<'_, W> {
             Line::Bad(msg) => self.say(&msg)?,
         }
         Ok(true)
+    }
+
+    /// `/model`: the stacks as a table, and the picture written to a file.
+    fn model(&mut self, services: &[String]) -> Result<(), ConsoleError> {
+        let ids = app::service_ids(services);
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let table = match text::stacks_table(&self.brain.kb, &ids) {
+            Ok(t) => t,
+            Err(e) => return self.say(&e.to_string()),
+        };
+        self.say(&table)?;
+        let path = std::env::temp_dir().join(format!("srm-bot-model-{}.png", ids.join("-")));
+        let written = self
+            .brain
+            .pictures
+            .png(&self.brain.kb, &ids, None)
+            .map_err(|e| e.to_string())
+            .and_then(|png| std::fs::write(&path, png.as_slice()).map_err(|e| e.to_string()));
+        match written {
+            Ok(()) => {
+                let (w, h) = crate::picture::size(ids.len(), &self.brain.kb, &ids);
+                self.say(&text::picture_written(&path.display().to_string(), w, h))
+            }
+            Err(e) => self.say(&format!("The picture could not be written: {e}")),
+        }
     }
 
     /// A question, or the stem of a practice question whose options are still coming.

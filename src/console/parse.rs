@@ -17,6 +17,8 @@ pub enum Line {
     /// `/stats [NAME]`.
     Stats(Option<String>),
     Review,
+    /// `/model ec2 rds`: the stacks of up to three services.
+    Model(Vec<String>),
     Topics,
     Help,
     Quit,
@@ -75,6 +77,10 @@ pub fn parse_line(input: &str) -> Line {
         },
         "stats" => Line::Stats(rest.first().map(|s| s.trim_start_matches('@').to_string())),
         "review" => Line::Review,
+        "model" if rest.is_empty() => {
+            Line::Bad("usage: /model SERVICE… (up to three, e.g. /model ec2 rds lambda)".into())
+        }
+        "model" => Line::Model(rest.iter().map(|s| s.to_string()).collect()),
         "topics" => Line::Topics,
         "help" => Line::Help,
         "quit" | "exit" => Line::Quit,

@@ -18,6 +18,7 @@ use crate::text;
 pub fn all() -> Vec<poise::Command<Arc<Data>, Error>> {
     vec![
         ask(),
+        model(),
         quiz(),
         leaderboard(),
         stats(),
@@ -56,8 +57,19 @@ pub async fn ask(
     #[max_length = 1000]
     question: String,
 ) -> Result<(), Error> {
-    let reply = match render::ask_reply(&ctx.data().brain(), &question) {
-        render::Reply::Known(embed) => poise::CreateReply::default().embed(*embed),
+    let brain = ctx.data().brain();
+    // Drawing a picture is CPU work: off the async workers.
+    let reply = tokio::task::spawn_blocking(move || render::ask_reply(&brain, &question))
+        .await
+        .map_err(|e| Error::User(format!("{}: {e}", text::APOLOGY)))?;
+    let reply = match reply {
+        render::Reply::Known(embed, picture) => {
+            let r = poise::CreateReply::default().embed(*embed);
+            match picture {
+                Some(png) => r.attachment(render::attachment(&png)),
+                None => r,
+            }
+        }
         render::Reply::Unsure(text, buttons) => poise::CreateReply::default()
             .content(text)
             .components(buttons),
@@ -65,6 +77,57 @@ pub async fn ask(
     };
     ctx.send(reply.allowed_mentions(render::no_pings())).await?;
     Ok(())
+}
+
+/// The shared responsibility model as a picture: up to three services side by side.
+#[poise::command(slash_command)]
+pub async fn model(
+    ctx: Context<'_>,
+    #[description = "Up to three services, e.g. ec2 rds lambda"]
+    #[autocomplete = "autocomplete_services"]
+    #[max_length = 100]
+    services: String,
+) -> Result<(), Error> {
+    let brain = ctx.data().brain();
+    let ids = app::service_ids(&[services]);
+    let png = {
+        let (brain, ids) = (brain.clone(), ids.clone());
+        tokio::task::spawn_blocking(move || {
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            brain.pictures.png(&brain.kb, &ids, None)
+        })
+        .await
+        .map_err(|e| Error::User(format!("{}: {e}", text::APOLOGY)))?
+        .map_err(user_err)?
+    };
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    ctx.send(
+        poise::CreateReply::default()
+            .embed(render::model_embed(&brain, &ids))
+            .attachment(render::attachment(&png))
+            .allowed_mentions(render::no_pings()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Completes the last service being typed ("ec2 r" → "ec2 rds", "ec2 rds_custom", …).
+async fn autocomplete_services(ctx: Context<'_>, partial: &str) -> Vec<String> {
+    let (done, last) = match partial.rsplit_once(' ') {
+        Some((d, l)) => (format!("{d} "), l.to_lowercase()),
+        None => (String::new(), partial.to_lowercase()),
+    };
+    ctx.data()
+        .brain()
+        .kb
+        .stacks()
+        .stacks
+        .iter()
+        .map(|s| s.service.as_str())
+        .filter(|id| id.starts_with(&last))
+        .take(25)
+        .map(|id| format!("{done}{id}"))
+        .collect()
 }
 
 /// Group quizzes in this channel.

@@ -203,7 +203,13 @@ async fn on_message(ctx: &serenity::Context, msg: &Message, data: &Arc<Data>) ->
         .replace(&format!("<@!{me}>"), " ");
     let question = question.trim();
     let reply = match render::ask_reply(&data.brain(), question) {
-        render::Reply::Known(embed) => CreateMessage::new().embed(*embed),
+        render::Reply::Known(embed, picture) => {
+            let m = CreateMessage::new().embed(*embed);
+            match picture {
+                Some(png) => m.add_file(render::attachment(&png)),
+                None => m,
+            }
+        }
         render::Reply::Unsure(text, buttons) => {
             CreateMessage::new().content(text).components(buttons)
         }

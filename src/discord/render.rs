@@ -2,12 +2,14 @@
 //! here pings nobody (allowed mentions empty), and names from users are escaped.
 
 use poise::serenity_prelude as serenity;
+use std::sync::Arc;
+
 use serenity::{
-    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
-    CreateEmbedFooter,
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton,
+    CreateEmbed, CreateEmbedFooter,
 };
 
-use crate::app::Brain;
+use crate::app::{self, Brain};
 use crate::kb::Owner;
 use crate::matcher::exam::{self, Exam};
 use crate::matcher::{Answer, Verdict};
@@ -167,17 +169,70 @@ fn escape_link_text(s: &str) -> String {
 
 /// What the bot says to a question: an embed, "did you mean" buttons, or "I don't know".
 pub enum Reply {
-    Known(Box<CreateEmbed>),
+    /// An answer, with the picture it shows (a PNG to attach as `PICTURE`).
+    Known(Box<CreateEmbed>, Option<Arc<Vec<u8>>>),
     Unsure(String, Vec<CreateActionRow>),
     Unknown(String),
+}
+
+/// The file name of an attached stack picture.
+pub const PICTURE: &str = "stacks.png";
+
+/// The picture attached to a reply.
+pub fn attachment(png: &[u8]) -> CreateAttachment {
+    CreateAttachment::bytes(png.to_vec(), PICTURE)
+}
+
+/// The embed for `/model`: the stacks of `services` as the embed's image.
+pub fn model_embed(brain: &Brain, services: &[&str]) -> CreateEmbed {
+    let names: Vec<&str> = services
+        .iter()
+        .map(|s| {
+            brain
+                .kb
+                .vocabulary()
+                .service(s)
+                .map_or(*s, |v| v.name.as_str())
+        })
+        .collect();
+    CreateEmbed::new()
+        .title(clip(
+            &format!("Who secures what — {}", names.join(" · ")),
+            256,
+        ))
+        .description(text::MODEL_LEGEND)
+        .image(format!("attachment://{PICTURE}"))
+        .colour(NEUTRAL)
 }
 
 /// The reply to a question, or to a pasted practice question (stem and options, or "True
 /// or false: …"), from one knowledge snapshot.
 pub fn ask_reply(brain: &Brain, question: &str) -> Reply {
     match exam::read(&brain.matcher, &brain.kb, question) {
-        Some(e) => Reply::Known(Box::new(exam_embed(brain, &e))),
+        Some(e) => Reply::Known(Box::new(exam_embed(brain, &e)), None),
         None => reply(brain, &brain.matcher.best(question)),
+    }
+}
+
+/// An answer's embed with its layer's stack as the image, when the entry names a layer:
+/// the picture (cached per services and layer) is attached to the same response.
+fn with_picture(brain: &Brain, embed: CreateEmbed, answer: &Answer, entry: usize) -> Reply {
+    let picture = app::answer_picture(brain, entry, &answer.services).and_then(|(svcs, layer)| {
+        let ids: Vec<&str> = svcs.iter().map(String::as_str).collect();
+        match brain.pictures.png(&brain.kb, &ids, Some(&layer)) {
+            Ok(png) => Some(png),
+            Err(e) => {
+                tracing::warn!(error = %e, "no stack picture for an answer");
+                None
+            }
+        }
+    });
+    match picture {
+        Some(png) => Reply::Known(
+            Box::new(embed.image(format!("attachment://{PICTURE}"))),
+            Some(png),
+        ),
+        None => Reply::Known(Box::new(embed), None),
     }
 }
 
@@ -218,13 +273,18 @@ pub fn ask_button_id(entry_id: &str) -> String {
 
 pub fn reply(brain: &Brain, answer: &Answer) -> Reply {
     match &answer.verdict {
-        Verdict::Known { entry, owner, via } => Reply::Known(Box::new(entry_embed(
+        Verdict::Known { entry, owner, via } => with_picture(
             brain,
+            entry_embed(
+                brain,
+                *entry,
+                *owner,
+                *via,
+                text::framed_reply(answer.framing, *owner),
+            ),
+            answer,
             *entry,
-            *owner,
-            *via,
-            text::framed_reply(answer.framing, *owner),
-        ))),
+        ),
         Verdict::Unsure { suggestions } => {
             let buttons: Vec<CreateButton> = suggestions
                 .iter()

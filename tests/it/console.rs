@@ -294,3 +294,28 @@ async fn a_review_in_the_console_is_the_same_untimed_flow_as_on_discord() {
             .unwrap();
     assert_eq!((kind.as_str(), status.as_str()), ("review", "completed"));
 }
+
+#[test]
+fn model_in_the_console_prints_the_stacks_and_writes_the_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out) = console(
+        dir.path(),
+        "/model ec2 lambda\n/model mainframe\n/quit\n",
+        &[],
+    );
+    assert_eq!(code, 0);
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("Operating system"))
+        .unwrap_or_else(|| panic!("{out}"));
+    let cells: Vec<&str> = row.split_whitespace().skip(2).collect();
+    assert_eq!(cells, ["Customer", "AWS"], "{row}");
+    let path = out
+        .lines()
+        .find_map(|l| l.strip_prefix("Picture: "))
+        .and_then(|l| l.split(" (").next())
+        .unwrap_or_else(|| panic!("{out}"));
+    let png = std::fs::read(path).unwrap();
+    assert_eq!(&png[..4], b"\x89PNG");
+    assert!(out.contains("no stack for `mainframe`"), "{out}");
+}

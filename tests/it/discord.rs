@@ -70,6 +70,7 @@ async fn ask_autocomplete_and_mentions() {
         .collect();
     for n in [
         "ask",
+        "model",
         "quiz",
         "leaderboard",
         "stats",
@@ -836,4 +837,110 @@ async fn two_quiz_starts_at_once_run_exactly_one_quiz() {
         .unwrap();
     pool.close().await;
     assert_eq!(games, ["running"]);
+}
+
+/// A PNG's width and height, read from its header.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    let be = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+#[tokio::test]
+async fn model_and_an_answer_about_a_layer_come_with_the_picture_in_the_response() {
+    let fake = FakeDiscord::start().await;
+    let _bot = Bot::start(&fake).await;
+
+    // /model ec2 rds lambda: one interaction response carrying the PNG.
+    let before = fake.calls().len();
+    let id = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(
+            id,
+            11,
+            "ann",
+            "model",
+            json!([{"name": "services", "type": 3, "value": "ec2 rds lambda"}]),
+            0,
+        ),
+    );
+    let cb = callback(&fake, id).await;
+    let embed = &cb.body["data"]["embeds"][0];
+    assert_eq!(
+        embed["image"]["url"], "attachment://stacks.png",
+        "{:#}",
+        cb.body
+    );
+    assert!(embed["title"]
+        .as_str()
+        .unwrap()
+        .contains("Amazon EC2 · Amazon RDS · AWS Lambda"));
+    assert_eq!(
+        cb.files.len(),
+        1,
+        "{:?}",
+        cb.files.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    assert_eq!(cb.files[0].0, "stacks.png");
+    let (w, h) = png_size(&cb.files[0].1);
+    assert!(w > 900 && h > 400, "{w}×{h}");
+    assert!(pings_nobody(&cb.body["data"]), "{:#}", cb.body);
+    // Nothing else was sent for it: the picture is in the response itself.
+    let after: Vec<Call> = fake.calls()[before..]
+        .iter()
+        .filter(|c| c.method != "GET")
+        .cloned()
+        .collect();
+    assert_eq!(
+        after.len(),
+        1,
+        "{:#?}",
+        after.iter().map(|c| &c.path).collect::<Vec<_>>()
+    );
+
+    // An unknown service: an ephemeral explanation.
+    let id = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(
+            id,
+            11,
+            "ann",
+            "model",
+            json!([{"name": "services", "type": 3, "value": "mainframe"}]),
+            0,
+        ),
+    );
+    let cb = callback(&fake, id).await;
+    assert_eq!(cb.body["data"]["flags"], 64);
+    assert!(cb.body["data"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("no stack for `mainframe`"));
+
+    // /ask about a layer of a service: the EC2 stack, its OS outlined, in the response.
+    let id = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(
+            id,
+            11,
+            "ann",
+            "ask",
+            json!([{"name": "question", "type": 3, "value": "who patches the guest OS on EC2?"}]),
+            0,
+        ),
+    );
+    let cb = callback(&fake, id).await;
+    let embed = &cb.body["data"]["embeds"][0];
+    assert!(embed["title"].as_str().unwrap().starts_with("Customer"));
+    assert_eq!(
+        embed["image"]["url"], "attachment://stacks.png",
+        "{:#}",
+        cb.body
+    );
+    assert_eq!(cb.files.len(), 1);
+    let (w, _) = png_size(&cb.files[0].1);
+    assert!(w < 400, "one service, one column: {w}");
 }

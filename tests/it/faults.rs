@@ -391,7 +391,7 @@ async fn a_refused_command_upload_ends_the_process_naming_the_command() {
     fake.refuse_next(
         |m, p, _| m == "PUT" && p.ends_with("/commands"),
         400,
-        json!({"message": "Invalid Form Body", "code": 50035, "errors": {"1": {"options": {"0": {"description": {"_errors": [{"code": "BASE_TYPE_BAD_LENGTH", "message": "Must be between 1 and 100 in length."}]}}}}}}),
+        json!({"message": "Invalid Form Body", "code": 50035, "errors": {"2": {"options": {"0": {"description": {"_errors": [{"code": "BASE_TYPE_BAD_LENGTH", "message": "Must be between 1 and 100 in length."}]}}}}}}),
         1,
     );
     let exit = serve_until_exit(&fake.base_url(), Some(GUILD_ID)).await;

@@ -124,7 +124,7 @@ fn an_answer() {
     let answer = b.matcher.best(QUESTION);
     insta::assert_snapshot!("console_answer", text::answer_text(&b.kb, &answer));
     match render::reply(b, &answer) {
-        render::Reply::Known(embed) => {
+        render::Reply::Known(embed, _) => {
             insta::assert_json_snapshot!("discord_answer", json(&*embed))
         }
         _ => panic!("a known answer"),

@@ -38,6 +38,8 @@ pub struct Call {
     pub status: u16,
     /// When the call arrived.
     pub at: std::time::Instant,
+    /// Files sent with it (multipart): (file name, bytes).
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 impl Call {
@@ -384,13 +386,70 @@ pub fn ready(addr: SocketAddr) -> Value {
     })
 }
 
-async fn rest(State(st): State<Arc<Inner>>, method: Method, uri: Uri, body: Bytes) -> Response {
+/// A multipart/form-data body: the `payload_json` part, and the files.
+fn multipart(content_type: &str, body: &[u8]) -> Option<(Value, Vec<(String, Vec<u8>)>)> {
+    let boundary = content_type.split("boundary=").nth(1)?.trim_matches('"');
+    let delimiter = format!("--{boundary}");
+    let d = delimiter.as_bytes();
+    let mut starts = Vec::new();
+    let mut i = 0;
+    while i + d.len() <= body.len() {
+        if &body[i..i + d.len()] == d {
+            starts.push(i);
+            i += d.len();
+        } else {
+            i += 1;
+        }
+    }
+    let (mut payload, mut files) = (Value::Null, Vec::new());
+    for w in starts.windows(2) {
+        let part = &body[w[0] + d.len()..w[1]];
+        let split = part.windows(4).position(|x| x == b"\r\n\r\n")?;
+        let head = String::from_utf8_lossy(&part[..split]).to_string();
+        let mut content = &part[split + 4..];
+        if content.ends_with(b"\r\n") {
+            content = &content[..content.len() - 2];
+        }
+        let field = |key: &str| {
+            head.split(&format!("{key}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .map(str::to_string)
+        };
+        match (field("name"), field("filename")) {
+            (Some(n), None) if n == "payload_json" => {
+                payload = serde_json::from_slice(content).unwrap_or(Value::Null);
+            }
+            (_, Some(file)) => files.push((file, content.to_vec())),
+            _ => {}
+        }
+    }
+    Some((payload, files))
+}
+
+async fn rest(
+    State(st): State<Arc<Inner>>,
+    method: Method,
+    uri: Uri,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Response {
     let path = uri.path().to_string();
-    let body_json: Value = if body.is_empty() {
-        Value::Null
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let (body_json, files): (Value, Vec<(String, Vec<u8>)>) = if body.is_empty() {
+        (Value::Null, Vec::new())
+    } else if content_type.starts_with("multipart/form-data") {
+        multipart(&content_type, &body).unwrap_or((Value::Null, Vec::new()))
     } else {
-        serde_json::from_slice(&body)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into()))
+        (
+            serde_json::from_slice(&body)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into())),
+            Vec::new(),
+        )
     };
     if let Some((status, response)) = injected_fault(&st, method.as_str(), &path, &body_json) {
         st.record(Call {
@@ -400,6 +459,7 @@ async fn rest(State(st): State<Arc<Inner>>, method: Method, uri: Uri, body: Byte
             message_id: None,
             status,
             at: std::time::Instant::now(),
+            files: files.clone(),
         });
         return response;
     }
@@ -471,6 +531,7 @@ async fn rest(State(st): State<Arc<Inner>>, method: Method, uri: Uri, body: Byte
         message_id,
         status: response.status().as_u16(),
         at: std::time::Instant::now(),
+        files,
     });
     response
 }
