@@ -39,7 +39,7 @@ pub struct Call {
     /// When the call arrived.
     pub at: std::time::Instant,
     /// Files sent with it (multipart): (file name, bytes).
-    pub files: Vec<(String, Vec<u8>)>,
+    pub files: Files,
 }
 
 impl Call {
@@ -386,8 +386,11 @@ pub fn ready(addr: SocketAddr) -> Value {
     })
 }
 
+/// Files of a multipart body: (file name, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
 /// A multipart/form-data body: the `payload_json` part, and the files.
-fn multipart(content_type: &str, body: &[u8]) -> Option<(Value, Vec<(String, Vec<u8>)>)> {
+fn multipart(content_type: &str, body: &[u8]) -> Option<(Value, Files)> {
     let boundary = content_type.split("boundary=").nth(1)?.trim_matches('"');
     let delimiter = format!("--{boundary}");
     let d = delimiter.as_bytes();
@@ -440,7 +443,7 @@ async fn rest(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let (body_json, files): (Value, Vec<(String, Vec<u8>)>) = if body.is_empty() {
+    let (body_json, files): (Value, Files) = if body.is_empty() {
         (Value::Null, Vec::new())
     } else if content_type.starts_with("multipart/form-data") {
         multipart(&content_type, &body).unwrap_or((Value::Null, Vec::new()))
