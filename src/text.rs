@@ -644,6 +644,7 @@ fn exam_title(exam: &crate::matcher::exam::Exam) -> String {
         return "True or false".into();
     }
     let what = match (exam.asks.party, exam.asks.not) {
+        _ if exam.asks.who => "asks who is responsible".to_string(),
         (Some(p), false) => format!("asks for {}", possessive(p)),
         (Some(p), true) => format!("asks for what is NOT {}", possessive(p)),
         (None, false) => "asks which statement is true".into(),
@@ -689,7 +690,7 @@ fn option_reason(kb: &KnowledgeBase, j: &crate::matcher::exam::Judged, statement
 /// A practice question answered, laid out for any adapter.
 pub fn exam_view(kb: &KnowledgeBase, exam: &crate::matcher::exam::Exam) -> ExamView {
     let label_of = |i: usize| exam.options[i].label.as_str();
-    let statements = exam.asks.party.is_none();
+    let statements = exam.asks.party.is_none() && !exam.asks.who;
     if let Some(tf) = &exam.true_false {
         let j = &exam.options[0];
         let picks = match (tf.truth, j.answer.owner()) {

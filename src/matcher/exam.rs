@@ -541,6 +541,32 @@ const SUBJECT_VERBS: &[&str] = &[
     "may",
 ];
 const AUXILIARIES: &[&str] = &["does", "do", "will", "must", "should", "can", "would"];
+/// Nouns a party word can describe ("customer data", "AWS employees").
+const MODIFIED: &[&str] = &[
+    "data",
+    "content",
+    "managed",
+    "employees",
+    "staff",
+    "accounts",
+    "account",
+    "applications",
+    "workloads",
+    "code",
+    "keys",
+    "key",
+    "specific",
+    "owned",
+    "facing",
+    "side",
+    "support",
+    "services",
+    "service",
+    "infrastructure",
+    "network",
+    "records",
+    "information",
+];
 /// Nouns that say "whose job": "the customer's part", "AWS's responsibility".
 fn duty(word: &str) -> bool {
     word.starts_with("responsib")
@@ -632,8 +658,10 @@ fn parties(w: &[Word]) -> Vec<(u8, Owner)> {
         };
         let prev = |k: usize| i.checked_sub(k).map(|j| w[j].low.as_str());
         let next = |k: usize| w.get(i + k).map(|n| n.low.as_str());
-        // "the customer's employees": a possessive before another noun only describes.
-        let mut score: u8 = if w[i].possessive { 0 } else { 1 };
+        // "the customer's employees", "customer data": a party before another noun only
+        // describes it.
+        let modifier = next(1).is_some_and(|n| MODIFIED.contains(&n));
+        let mut score: u8 = if w[i].possessive || modifier { 0 } else { 1 };
         if prev(1) == Some("by") || (prev(1) == Some("the") && prev(2) == Some("by")) {
             score += 3;
         }
@@ -658,6 +686,7 @@ fn parties(w: &[Word]) -> Vec<(u8, Owner)> {
             score += 3;
         }
         if !w[i].possessive
+            && !modifier
             && [next(1), next(2)]
                 .iter()
                 .any(|n| n.is_some_and(|n| SUBJECT_VERBS.contains(&n)))
@@ -757,6 +786,8 @@ pub struct Asks {
     /// "NOT", "EXCEPT": the options that do *not* fit.
     pub not: bool,
     pub count: Count,
+    /// "Who is responsible…?" with options that name a party: the stem is the question.
+    pub who: bool,
 }
 
 fn number(word: &str) -> Option<usize> {
@@ -812,6 +843,7 @@ pub fn read_stem(stem: &str) -> Asks {
             party: None,
             not,
             count,
+            who: false,
         };
     }
     let not = negated(&q);
@@ -833,7 +865,12 @@ pub fn read_stem(stem: &str) -> Asks {
     } else {
         None
     };
-    Asks { party, not, count }
+    Asks {
+        party,
+        not,
+        count,
+        who: false,
+    }
 }
 
 /// What a statement claims: whose job something is, and whether it says "not".
@@ -997,6 +1034,7 @@ pub fn read(matcher: &Matcher, kb: &KnowledgeBase, text: &str) -> Option<Exam> {
                     party: None,
                     not: false,
                     count: Count::Exactly(1),
+                    who: false,
                 },
                 unsure: if truth.is_none() { vec![0] } else { Vec::new() },
                 options: vec![j],
@@ -1027,6 +1065,12 @@ const CLAIM_PHRASES: &[&str] = &[
     "shared between aws and the customer",
     "shared between the customer and aws",
     "shared by aws and the customer",
+    "is an inherited control",
+    "are inherited controls",
+    "an inherited control",
+    "inherited controls",
+    "is customer-specific",
+    "are customer-specific",
 ];
 
 /// What a statement is about, without the words that claim whose it is.
@@ -1175,36 +1219,141 @@ fn in_stem(
     }
 }
 
-fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Choice>) -> Exam {
-    let asks = read_stem(&stem);
-    let services = matcher.normalize(&stem).services;
-    let mut judged: Vec<Judged> = options
-        .into_iter()
-        .map(|c| {
-            let query = in_context(matcher, kb, &c.text, &services);
-            let mut j = in_stem(kb, &c.text, query, |q| match asks.party {
-                None => {
-                    let mut j = judge_claim(matcher, &c.label, q);
-                    j.fits = j.fits.map(|f| f != asks.not);
-                    j
-                }
-                Some(party) => {
-                    let answer = matcher.best(q);
-                    let fits = answer.owner().map(|o| (o == party) != asks.not);
-                    Judged {
-                        label: c.label.clone(),
-                        text: q.to_string(),
-                        query: q.to_string(),
-                        answer,
-                        claim: None,
-                        fits,
+/// The party an option starts with: "AWS, because…", "The hospital, by…", "Both AWS and
+/// the customer…".
+fn leading_party(option: &str) -> Option<Owner> {
+    let w = words(option);
+    let first = w.iter().position(|x| x.low != "the")?;
+    let head = &w[first..];
+    match head.first()?.low.as_str() {
+        "both" => Some(Owner::Shared),
+        "aws" | "amazon" => Some(Owner::Aws),
+        "neither" | "nothing" | "no" => None,
+        x if CUSTOMER_WORDS.contains(&x) => Some(Owner::Customer),
+        // "The hospital, because…": an actor named before the comma.
+        _ if option.split(',').next().is_some_and(|before| {
+            before.split_whitespace().count() <= 3 && option.contains(',')
+        }) =>
+        {
+            Some(Owner::Customer)
+        }
+        _ => None,
+    }
+}
+
+/// A "Who is responsible…?" stem whose options each name a party: the stem itself is the
+/// question; an option fits when the party it names owns the answer.
+fn who_options(matcher: &Matcher, stem: &str, options: &[Choice]) -> Option<Vec<Judged>> {
+    let asking = words(asking_sentence(stem));
+    let which_party = has_phrase(&asking, &["which", "party"])
+        || has_phrase(&asking, &["what", "party"])
+        || has_phrase(&asking, &["which", "parties"]);
+    if !has(&asking, &["who", "whose"]) && !which_party {
+        return None;
+    }
+    let parties: Vec<Option<Owner>> = options.iter().map(|c| leading_party(&c.text)).collect();
+    if parties.iter().filter(|p| p.is_some()).count() * 2 < options.len() {
+        return None;
+    }
+    let answer = matcher.best(stem);
+    Some(
+        options
+            .iter()
+            .zip(parties)
+            .map(|(c, party)| {
+                // The stem answered: whose it is. Otherwise each option's own reason ("…,
+                // by configuring bucket policies") says what it claims its party does.
+                let (query, answer) = match answer.owner() {
+                    Some(_) => (stem.to_string(), answer.clone()),
+                    None => {
+                        let reason = c.text.split_once(',').map_or("", |(_, r)| r).trim();
+                        (reason.to_string(), matcher.best(reason))
                     }
+                };
+                let fits = match (party, answer.owner()) {
+                    (Some(p), Some(o)) => Some(p == o),
+                    _ => None,
+                };
+                Judged {
+                    label: c.label.clone(),
+                    text: c.text.clone(),
+                    query,
+                    answer,
+                    claim: party.map(|p| Claim {
+                        party: p,
+                        compound: false,
+                        negated: false,
+                        alone: false,
+                    }),
+                    fits,
                 }
-            });
-            j.text = c.text;
-            j
+            })
+            .collect(),
+    )
+}
+
+/// "its" and "their" in an option mean the party the stem names ("what is the customer's
+/// part? Training its own employees").
+fn resolve_pronouns(option: &str, party: Option<Owner>) -> String {
+    let owner = match party {
+        Some(Owner::Aws) => "AWS's",
+        Some(Owner::Customer) => "the customer's",
+        _ => return option.to_string(),
+    };
+    option
+        .split(' ')
+        .map(|w| match w.to_lowercase().as_str() {
+            "its" | "their" => owner.to_string(),
+            _ => w.to_string(),
         })
-        .collect();
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Choice>) -> Exam {
+    let mut asks = read_stem(&stem);
+    let services = matcher.normalize(&stem).services;
+    let named = party_of(&without_model(words(asking_sentence(&stem))), true).map(|(_, p)| p);
+    let who = who_options(matcher, &stem, &options);
+    if who.is_some() {
+        // The options name the parties: the question is whose it is.
+        asks = Asks {
+            party: None,
+            not: false,
+            count: asks.count,
+            who: true,
+        };
+    }
+    let mut judged: Vec<Judged> = who.unwrap_or_else(|| {
+        options
+            .into_iter()
+            .map(|c| {
+                let text = resolve_pronouns(&c.text, named);
+                let query = in_context(matcher, kb, &text, &services);
+                let mut j = in_stem(kb, &c.text, query, |q| match asks.party {
+                    None => {
+                        let mut j = judge_claim(matcher, &c.label, q);
+                        j.fits = j.fits.map(|f| f != asks.not);
+                        j
+                    }
+                    Some(party) => {
+                        let answer = matcher.best(q);
+                        let fits = answer.owner().map(|o| (o == party) != asks.not);
+                        Judged {
+                            label: c.label.clone(),
+                            text: q.to_string(),
+                            query: q.to_string(),
+                            answer,
+                            claim: None,
+                            fits,
+                        }
+                    }
+                });
+                j.text = c.text;
+                j
+            })
+            .collect()
+    });
     // Statements with nothing claimed cannot be judged as true or false.
     for j in &mut judged {
         if asks.party.is_none() && j.claim.is_none() {

@@ -525,3 +525,21 @@ fn batch_mode_reads_a_json_string_line_as_one_multi_line_question() {
     );
     assert_eq!(lines[2]["exam"]["truth"], false, "{out}");
 }
+
+#[test]
+fn a_who_question_whose_options_name_parties_is_answered_from_the_stem() {
+    let q = "A school runs its website on Amazon EC2 instances. A flaw is found in a package of the instances' operating system. Who must patch it?\nA. AWS, because it runs EC2\nB. The school, because it manages the guest operating system\nC. AWS, as part of hypervisor maintenance";
+    assert_eq!(picks(q), Some(vec!["B".to_string()]));
+    let (kb, m) = kb_and_matcher();
+    let e = srm_bot::matcher::exam::read(m, kb, q).unwrap();
+    assert!(e.asks.who);
+    assert!(
+        srm_bot::text::exam_text(kb, &e).starts_with("Practice question — asks who is responsible")
+    );
+}
+
+#[test]
+fn its_in_an_option_is_the_party_the_stem_names() {
+    let q = "Under the shared awareness and training control, what is the customer's part?\n1) Training AWS employees\n2) Training its own employees\n3) Screening AWS data center staff";
+    assert_eq!(picks(q), Some(vec!["2".to_string()]));
+}
