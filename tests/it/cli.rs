@@ -157,3 +157,42 @@ fn kb_export_writes_a_curatable_copy_and_never_overwrites() {
     assert_eq!(code, 2);
     assert!(err.contains("not empty"), "{err}");
 }
+
+#[test]
+fn model_prints_the_stacks_and_writes_the_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("stacks.png");
+    let (code, out, err) = srm_bot(&[
+        "model",
+        "ec2",
+        "rds",
+        "lambda",
+        "--png",
+        png.to_str().unwrap(),
+        "--layer",
+        "os",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let header = out.lines().next().unwrap();
+    assert!(
+        header.contains("Amazon EC2")
+            && header.contains("Amazon RDS")
+            && header.contains("AWS Lambda"),
+        "{out}"
+    );
+    let os: Vec<&str> = out
+        .lines()
+        .find(|l| l.starts_with("Operating system"))
+        .unwrap()
+        .split_whitespace()
+        .skip(2)
+        .collect();
+    assert_eq!(os, ["Customer", "AWS", "AWS"], "{out}");
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(out.contains("PNG)"), "{out}");
+    // Four services, or one without a stack: a clear error, exit 2.
+    let (code, _, err) = srm_bot(&["model", "ec2", "rds", "lambda", "s3"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("one to 3 services"), "{err}");
+}
