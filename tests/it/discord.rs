@@ -120,19 +120,7 @@ async fn ask_autocomplete_and_mentions() {
     );
 
     // /ask: owner in the title, pings nobody.
-    let id = fake.id();
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        command(
-            id,
-            11,
-            "ann",
-            "ask",
-            json!([{"name": "question", "type": 3, "value": "who patches the guest OS on EC2?"}]),
-            0,
-        ),
-    );
-    let cb = callback(&fake, id).await;
+    let cb = slash(&fake, "ask", "question", "who patches the guest OS on EC2?").await;
     let data = &cb.body["data"];
     let title = data["embeds"][0]["title"].as_str().unwrap_or_default();
     assert!(title.starts_with("Customer"), "{:#}", cb.body);
@@ -156,19 +144,7 @@ async fn ask_autocomplete_and_mentions() {
     );
 
     // Off-topic: an ephemeral "I don't know".
-    let id = fake.id();
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        command(
-            id,
-            11,
-            "ann",
-            "ask",
-            json!([{"name": "question", "type": 3, "value": "tell me a joke"}]),
-            0,
-        ),
-    );
-    let cb = callback(&fake, id).await;
+    let cb = slash(&fake, "ask", "question", "tell me a joke").await;
     assert_eq!(cb.body["data"]["flags"], 64, "ephemeral: {:#}", cb.body);
     assert!(cb.body["data"]["content"]
         .as_str()
@@ -176,19 +152,7 @@ async fn ask_autocomplete_and_mentions() {
         .starts_with("I don't know"));
 
     // Vague: "did you mean" buttons that answer the chosen entry.
-    let id = fake.id();
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        command(
-            id,
-            11,
-            "ann",
-            "ask",
-            json!([{"name": "question", "type": 3, "value": "encryption"}]),
-            0,
-        ),
-    );
-    let cb = callback(&fake, id).await;
+    let cb = slash(&fake, "ask", "question", "encryption").await;
     let custom = cb.body["data"]["components"][0]["components"][0]["custom_id"]
         .as_str()
         .expect("a did-you-mean button")
@@ -853,19 +817,7 @@ async fn model_and_an_answer_about_a_layer_come_with_the_picture_in_the_response
 
     // /model ec2 rds lambda: one interaction response carrying the PNG.
     let before = fake.calls().len();
-    let id = fake.id();
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        command(
-            id,
-            11,
-            "ann",
-            "model",
-            json!([{"name": "services", "type": 3, "value": "ec2 rds lambda"}]),
-            0,
-        ),
-    );
-    let cb = callback(&fake, id).await;
+    let cb = slash(&fake, "model", "services", "ec2 rds lambda").await;
     let embed = &cb.body["data"]["embeds"][0];
     assert_eq!(
         embed["image"]["url"], "attachment://stacks.png",
@@ -900,19 +852,7 @@ async fn model_and_an_answer_about_a_layer_come_with_the_picture_in_the_response
     );
 
     // An unknown service: an ephemeral explanation.
-    let id = fake.id();
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        command(
-            id,
-            11,
-            "ann",
-            "model",
-            json!([{"name": "services", "type": 3, "value": "mainframe"}]),
-            0,
-        ),
-    );
-    let cb = callback(&fake, id).await;
+    let cb = slash(&fake, "model", "services", "mainframe").await;
     assert_eq!(cb.body["data"]["flags"], 64);
     assert!(cb.body["data"]["content"]
         .as_str()
@@ -920,19 +860,7 @@ async fn model_and_an_answer_about_a_layer_come_with_the_picture_in_the_response
         .contains("no stack for `mainframe`"));
 
     // /ask about a layer of a service: the EC2 stack, its OS outlined, in the response.
-    let id = fake.id();
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        command(
-            id,
-            11,
-            "ann",
-            "ask",
-            json!([{"name": "question", "type": 3, "value": "who patches the guest OS on EC2?"}]),
-            0,
-        ),
-    );
-    let cb = callback(&fake, id).await;
+    let cb = slash(&fake, "ask", "question", "who patches the guest OS on EC2?").await;
     let embed = &cb.body["data"]["embeds"][0];
     assert!(embed["title"].as_str().unwrap().starts_with("Customer"));
     assert_eq!(

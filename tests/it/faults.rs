@@ -131,8 +131,8 @@ async fn admin_reload(fake: &FakeDiscord) -> String {
         .to_string()
 }
 
-#[tokio::test]
-async fn knowledge_reloads_on_sighup_and_a_broken_one_keeps_the_old() {
+/// A bot on its own copy of the knowledge directory (to edit and reload).
+async fn bot_with_own_knowledge() -> (FakeDiscord, Bot, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let kb = dir.path().join("knowledge");
     copy_tree(
@@ -142,6 +142,12 @@ async fn knowledge_reloads_on_sighup_and_a_broken_one_keeps_the_old() {
     let url = format!("sqlite://{}", dir.path().join("bot.db").display());
     let fake = FakeDiscord::start().await;
     let bot = Bot::start_with(&fake, dir, &url, "auto").await;
+    (fake, bot, kb)
+}
+
+#[tokio::test]
+async fn knowledge_reloads_on_sighup_and_a_broken_one_keeps_the_old() {
+    let (fake, bot, kb) = bot_with_own_knowledge().await;
     assert!(ask(&fake, "who feeds the zebras in the data center")
         .await
         .starts_with("I don't know"));
@@ -511,15 +517,7 @@ fn filler() -> String {
 
 #[tokio::test]
 async fn reloading_while_answering_never_mixes_two_knowledge_bases() {
-    let dir = tempfile::tempdir().unwrap();
-    let kb = dir.path().join("knowledge");
-    copy_tree(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"),
-        &kb,
-    );
-    let url = format!("sqlite://{}", dir.path().join("bot.db").display());
-    let fake = FakeDiscord::start().await;
-    let bot = Bot::start_with(&fake, dir, &url, "auto").await;
+    let (fake, bot, kb) = bot_with_own_knowledge().await;
     let want = "Customer — Who patches the guest operating system on an Amazon EC2 instance?";
     for round in 0..6 {
         if round % 2 == 0 {

@@ -285,3 +285,20 @@ pub async fn serve_until_exit(api_base: &str, guild: Option<u64>) -> Option<Exit
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     })
 }
+
+/// Member 11 ("ann") runs slash command `name` with one string option; Discord's callback.
+pub async fn slash(fake: &FakeDiscord, name: &str, option: &str, value: &str) -> Call {
+    let id = fake.id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        command(
+            id,
+            11,
+            "ann",
+            name,
+            serde_json::json!([{"name": option, "type": 3, "value": value}]),
+            0,
+        ),
+    );
+    callback(fake, id).await
+}
