@@ -167,10 +167,9 @@ pub fn load(source: &Files) -> Result<KnowledgeBase, LoadError> {
         }
     }
 
-    let stacks = match (source.get(STACKS), &vocabulary) {
-        (Some(bytes), Some(vocab)) => SourceFile::parse(&source.path(STACKS), bytes, &mut diags)
-            .map(|file| load_stacks(&file, vocab, &mut diags))
-            .unwrap_or_default(),
+    // Every service has a stack: the file is required like the vocabulary.
+    let stacks = match (required(source, STACKS, &mut diags), &vocabulary) {
+        (Some(file), Some(vocab)) => load_stacks(&file, vocab, &mut diags),
         _ => Stacks::default(),
     };
     // An entry that names a layer agrees with the stacks of its services.
@@ -178,7 +177,8 @@ pub fn load(source: &Files) -> Result<KnowledgeBase, LoadError> {
         let Some(layer) = &entry.layer else {
             continue;
         };
-        if source.get(STACKS).is_none() {
+        if stacks.stacks.is_empty() {
+            // The stacks did not load; their own errors say why.
             continue;
         }
         if !stacks.knows_layer(layer) {

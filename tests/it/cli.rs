@@ -53,6 +53,7 @@ fn check_fails_with_exit_1_and_lists_the_errors() {
         "vocabulary/services.yaml",
         "vocabulary/synonyms.yaml",
         "base.yaml",
+        "stacks.yaml",
     ] {
         std::fs::copy(fixtures.join("base").join(f), dir.path().join(f)).unwrap();
     }

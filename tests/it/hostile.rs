@@ -80,10 +80,14 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/base");
         std::fs::create_dir(dir.path().join("vocabulary")).unwrap();
-        for f in ["vocabulary/services.yaml", "vocabulary/synonyms.yaml", "base.yaml"] {
+        for f in ["vocabulary/services.yaml", "vocabulary/synonyms.yaml", "base.yaml", "stacks.yaml"] {
             std::fs::copy(base.join(f), dir.path().join(f)).unwrap();
         }
         std::fs::write(dir.path().join("fuzzed.yaml"), &bytes).unwrap();
+        let _ = srm_bot::kb::load_dir(dir.path());
+        // The stacks file itself, fuzzed.
+        std::fs::remove_file(dir.path().join("fuzzed.yaml")).unwrap();
+        std::fs::write(dir.path().join("stacks.yaml"), &bytes).unwrap();
         let _ = srm_bot::kb::load_dir(dir.path());
     }
 

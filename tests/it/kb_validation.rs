@@ -17,6 +17,7 @@ fn base_with(broken: &[&str]) -> tempfile::TempDir {
         "vocabulary/services.yaml",
         "vocabulary/synonyms.yaml",
         "base.yaml",
+        "stacks.yaml",
     ] {
         std::fs::copy(base.join(f), dir.path().join(f)).unwrap();
     }
@@ -191,16 +192,10 @@ fn the_base_fixture_itself_is_valid() {
     assert_eq!(kb.entries()[0].origin.line, 3);
 }
 
-/// A stacks file for the base fixture's two services, with `extra` appended to EC2's
-/// stack and `rds` written as given.
-fn stacks_yaml(ec2_os_owner: &str, rds: &str) -> String {
-    format!(
-        "layers:\n  - {{id: facilities, name: Physical facilities}}\n  - {{id: os, name: Operating system}}\n  - {{id: data, name: Data and encryption}}\n\
-stacks:\n  - service: ec2\n    model: infrastructure\n    layers:\n      - {{layer: facilities, owner: aws}}\n      - {{layer: os, owner: {ec2_os_owner}}}\n      - {{layer: data, owner: customer}}\n    source: {{title: \"Amazon EC2 User Guide\", url: \"https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-security.html\", checked: 2026-11-24}}\n{rds}"
-    )
+/// The base fixture's stacks file, changed by `edit`.
+fn stacks_yaml(edit: impl Fn(String) -> String) -> String {
+    edit(std::fs::read_to_string(fixtures().join("base/stacks.yaml")).unwrap())
 }
-
-const RDS_STACK: &str = "  - service: rds\n    model: container\n    layers:\n      - {layer: facilities, owner: aws}\n      - {layer: os, owner: aws}\n      - {layer: data, owner: customer}\n    source: {title: \"Amazon RDS User Guide\", url: \"https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Welcome.html\", checked: 2026-11-24}\n";
 
 /// The base fixture with `base_entry` (EC2 guest OS, customer) naming the `os` layer.
 fn with_stacks(stacks: &str) -> tempfile::TempDir {
@@ -217,7 +212,7 @@ fn with_stacks(stacks: &str) -> tempfile::TempDir {
 
 #[test]
 fn stacks_load_and_agree_with_the_entries_that_name_a_layer() {
-    let dir = with_stacks(&stacks_yaml("customer", RDS_STACK));
+    let dir = with_stacks(&stacks_yaml(|s| s));
     let kb = load_dir(dir.path()).unwrap_or_else(|e| panic!("{e}"));
     let ec2 = kb.stacks().of("ec2").unwrap();
     assert_eq!(ec2.layer("os").unwrap().owner, srm_bot::kb::Owner::Customer);
@@ -226,7 +221,9 @@ fn stacks_load_and_agree_with_the_entries_that_name_a_layer() {
 
 #[test]
 fn a_stack_that_disagrees_with_an_entry_fails_with_file_and_line() {
-    let dir = with_stacks(&stacks_yaml("aws", RDS_STACK));
+    let dir = with_stacks(&stacks_yaml(|s| {
+        s.replacen("{layer: os, owner: customer}", "{layer: os, owner: aws}", 1)
+    }));
     let diags = match load_dir(dir.path()) {
         Err(e) => e.diagnostics().to_vec(),
         Ok(_) => panic!("loaded a disagreeing stack"),
@@ -243,7 +240,9 @@ fn a_stack_that_disagrees_with_an_entry_fails_with_file_and_line() {
 #[test]
 fn every_service_needs_a_stack_and_layers_need_owners_and_order() {
     // No RDS stack.
-    let dir = with_stacks(&stacks_yaml("customer", ""));
+    let dir = with_stacks(&stacks_yaml(|s| {
+        s.split("  - service: rds").next().unwrap().to_string()
+    }));
     let shown = errors(dir.path());
     assert!(
         shown
@@ -252,13 +251,14 @@ fn every_service_needs_a_stack_and_layers_need_owners_and_order() {
         "{shown:#?}"
     );
     // A layer without an owner, and layers out of order.
-    let broken = stacks_yaml("customer", RDS_STACK)
-        .replace("      - {layer: os, owner: aws}\n", "      - {layer: os}\n")
-        .replacen(
-            "      - {layer: facilities, owner: aws}\n      - {layer: os, owner: customer}\n",
-            "      - {layer: os, owner: customer}\n      - {layer: facilities, owner: aws}\n",
-            1,
-        );
+    let broken = stacks_yaml(|s| {
+        s.replace("      - {layer: os, owner: aws}\n", "      - {layer: os}\n")
+            .replacen(
+                "      - {layer: facilities, owner: aws}\n      - {layer: os, owner: customer}\n",
+                "      - {layer: os, owner: customer}\n      - {layer: facilities, owner: aws}\n",
+                1,
+            )
+    });
     let dir = with_stacks(&broken);
     let shown = errors(dir.path());
     assert!(
@@ -271,6 +271,19 @@ fn every_service_needs_a_stack_and_layers_need_owners_and_order() {
         shown
             .iter()
             .any(|d| d.contains("stacks.yaml:") && d.contains("`facilities` must come below `os`")),
+        "{shown:#?}"
+    );
+}
+
+#[test]
+fn a_knowledge_directory_without_stacks_is_invalid() {
+    let dir = base_with(&[]);
+    std::fs::remove_file(dir.path().join("stacks.yaml")).unwrap();
+    let shown = errors(dir.path());
+    assert!(
+        shown
+            .iter()
+            .any(|d| d.contains("stacks.yaml") && d.contains("the file is missing")),
         "{shown:#?}"
     );
 }
