@@ -83,6 +83,22 @@ pub struct Venue {
     pub starter: Player,
 }
 
+impl Venue {
+    /// The store's record of a game starting here.
+    fn new_game(&self, kind: GameKind, questions: usize, settings: String, at: UnixMs) -> NewGame {
+        NewGame {
+            kind,
+            runner: self.runner.clone(),
+            guild_id: self.guild.clone(),
+            channel_id: self.channel.clone(),
+            started_by: self.starter.id.clone(),
+            started_at: at,
+            questions,
+            settings,
+        }
+    }
+}
+
 /// Starts a quiz: checks the settings, draws the questions and records the game.
 #[allow(clippy::too_many_arguments)]
 pub async fn start_quiz(
@@ -144,16 +160,7 @@ pub async fn begin_review(
         return Err(StartError::NothingToReview);
     }
     let game = store
-        .start_game(&NewGame {
-            kind: GameKind::Review,
-            runner: venue.runner.clone(),
-            guild_id: venue.guild.clone(),
-            channel_id: venue.channel.clone(),
-            started_by: venue.starter.id.clone(),
-            started_at: unix_now,
-            questions: questions.len(),
-            settings: "{}".into(),
-        })
+        .start_game(&venue.new_game(GameKind::Review, questions.len(), "{}".into(), unix_now))
         .await?;
     Ok(Review {
         game,
@@ -224,20 +231,12 @@ async fn begin(
     now: Millis,
     unix_now: UnixMs,
 ) -> Result<(RunningQuiz, Vec<Effect>), StartError> {
+    let record = format!(
+        "{{\"questions\":{},\"seconds\":{},\"streaks\":{}}}",
+        settings.questions, settings.seconds, settings.streaks
+    );
     let game = store
-        .start_game(&NewGame {
-            kind,
-            runner: venue.runner.clone(),
-            guild_id: venue.guild.clone(),
-            channel_id: venue.channel.clone(),
-            started_by: venue.starter.id.clone(),
-            started_at: unix_now,
-            questions: questions.len(),
-            settings: format!(
-                "{{\"questions\":{},\"seconds\":{},\"streaks\":{}}}",
-                settings.questions, settings.seconds, settings.streaks
-            ),
-        })
+        .start_game(&venue.new_game(kind, questions.len(), record, unix_now))
         .await?;
     let (session, effects) = QuizSession::start(settings, questions, venue.starter.clone(), now);
     Ok((RunningQuiz { session, game }, effects))

@@ -15,17 +15,20 @@ use crate::kb::{KnowledgeBase, Owner, Stack};
 
 /// At most this many services side by side.
 pub const MAX_SERVICES: usize = 3;
+/// At most this many pictures kept (each ~50–250 KB).
+const MAX_CACHED: usize = 256;
 
 const FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
 const FAMILY: &str = "DejaVu Sans";
 
-const MARGIN: u32 = 20;
-const COL_W: u32 = 300;
-const GAP: u32 = 16;
-const HEADER_H: u32 = 64;
-const ROW_H: u32 = 50;
+// Sized for a phone: a three-column picture shown at chat width keeps its labels legible
+// (text about 2% of the picture's width, short labels, no more than one line each).
+const MARGIN: u32 = 18;
+const COL_W: u32 = 260;
+const GAP: u32 = 14;
+const HEADER_H: u32 = 66;
+const ROW_H: u32 = 60;
 const ROW_GAP: u32 = 4;
-const LEGEND_H: u32 = 44;
 
 /// The owner colours of the embeds.
 pub fn colour(owner: Owner) -> [u8; 3] {
@@ -137,13 +140,44 @@ fn escape(s: &str) -> String {
 }
 
 /// The size in pixels of the picture of `services` (already resolvable).
-pub fn size(n: usize, kb: &KnowledgeBase, services: &[&str]) -> (u32, u32) {
+pub fn size(kb: &KnowledgeBase, services: &[&str]) -> (u32, u32) {
     let rows = stacks(kb, services).map_or(0, |s| rows(kb, &s).len()) as u32;
-    let n = n as u32;
-    (
-        2 * MARGIN + n * COL_W + n.saturating_sub(1) * GAP,
-        MARGIN + HEADER_H + rows * (ROW_H + ROW_GAP) + GAP + LEGEND_H + MARGIN,
-    )
+    dimensions(services.len() as u32, rows)
+}
+
+/// The legend's entries per line for a picture `width` wide.
+fn legend_per_line(width: u32) -> u32 {
+    ((width - 2 * MARGIN + LEGEND_GAP) / (LEGEND_W + LEGEND_GAP)).clamp(1, 3)
+}
+
+const LEGEND_W: u32 = 136;
+const LEGEND_GAP: u32 = 12;
+const LEGEND_LINE: u32 = 38;
+
+/// Width and height of a picture of `columns` stacks with `rows` layers.
+fn dimensions(columns: u32, rows: u32) -> (u32, u32) {
+    let width = 2 * MARGIN + columns * COL_W + columns.saturating_sub(1) * GAP;
+    let legend_lines = 3u32.div_ceil(legend_per_line(width));
+    let height =
+        MARGIN + HEADER_H + rows * (ROW_H + ROW_GAP) + GAP + legend_lines * LEGEND_LINE + MARGIN;
+    (width, height)
+}
+
+/// One line of text, escaped and clipped to `max` characters.
+fn text(
+    out: &mut String,
+    (x, y): (u32, u32),
+    size: u32,
+    fill: &str,
+    anchor: &str,
+    s: &str,
+    max: usize,
+) {
+    let _ = write!(
+        out,
+        r#"<text x="{x}" y="{y}" font-size="{size}" fill="{fill}" text-anchor="{anchor}">{}</text>"#,
+        escape(&clip(s, max))
+    );
 }
 
 /// The SVG and its cells.
@@ -153,16 +187,21 @@ fn svg(
     highlight: Option<&str>,
 ) -> (String, u32, u32, Vec<Cell>) {
     let rows = rows(kb, stacks);
-    let n = stacks.len() as u32;
-    let width = 2 * MARGIN + n * COL_W + n.saturating_sub(1) * GAP;
-    let body = rows.len() as u32 * (ROW_H + ROW_GAP);
-    let height = MARGIN + HEADER_H + body + GAP + LEGEND_H + MARGIN;
+    let (width, height) = dimensions(stacks.len() as u32, rows.len() as u32);
     let mut out = String::new();
     let _ = write!(
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="{FAMILY}" font-weight="bold"><rect width="{width}" height="{height}" rx="14" fill="{}"/>"#,
         hex(BACKGROUND)
     );
+    let short = |id: &str, name: &str| {
+        kb.stacks()
+            .layers
+            .iter()
+            .find(|l| l.id == id)
+            .and_then(|l| l.short.clone())
+            .unwrap_or_else(|| name.to_string())
+    };
     let mut cells = Vec::new();
     for (c, stack) in stacks.iter().enumerate() {
         let x = MARGIN + c as u32 * (COL_W + GAP);
@@ -170,22 +209,36 @@ fn svg(
             .vocabulary()
             .service(&stack.service)
             .map_or(stack.service.as_str(), |s| s.name.as_str());
-        let _ = write!(
-            out,
-            r##"<text x="{}" y="{}" font-size="22" fill="#1E1F22" text-anchor="middle">{}</text><text x="{}" y="{}" font-size="13" fill="#5C5F66" text-anchor="middle">{}</text>"##,
-            x + COL_W / 2,
-            MARGIN + 26,
-            escape(name),
-            x + COL_W / 2,
-            MARGIN + 48,
-            escape(stack.model.name())
+        // "Amazon EC2" → "EC2": the column is narrow.
+        let name = name
+            .strip_prefix("Amazon ")
+            .or_else(|| name.strip_prefix("AWS "))
+            .unwrap_or(name);
+        let mid = x + COL_W / 2;
+        text(
+            &mut out,
+            (mid, MARGIN + 26),
+            22,
+            "#1E1F22",
+            "middle",
+            name,
+            22,
+        );
+        text(
+            &mut out,
+            (mid, MARGIN + 50),
+            15,
+            "#5C5F66",
+            "middle",
+            stack.model.name(),
+            30,
         );
         // Top row first: the data at the top, the facilities at the bottom.
-        for (r, (id, label)) in rows.iter().rev().enumerate() {
+        for (r, (id, row_name)) in rows.iter().rev().enumerate() {
             let y = MARGIN + HEADER_H + r as u32 * (ROW_H + ROW_GAP);
             let layer = stack.layer(id);
             let lit = highlight == Some(id.as_str()) && layer.is_some();
-            let (fill, text_fill) = match layer {
+            let (fill, ink) = match layer {
                 Some(l) => (hex(colour(l.owner)), ink(l.owner)),
                 None => (hex(EMPTY), "#8A8E96"),
             };
@@ -198,31 +251,16 @@ fn svg(
                 out,
                 r#"<rect x="{x}" y="{y}" width="{COL_W}" height="{ROW_H}" rx="6" fill="{fill}"{stroke}/>"#
             );
-            let shown = if lit {
-                format!("▶ {label}")
-            } else {
-                label.clone()
-            };
-            // The layer's name, and under it the owner (and the note, if it fits).
-            let _ = write!(
-                out,
-                r#"<text x="{}" y="{}" font-size="14" fill="{text_fill}">{}</text>"#,
-                x + 12,
-                y + 21,
-                escape(&clip(&shown, 31))
-            );
+            let label = layer.map_or_else(|| short(id, row_name), |l| l.short.clone());
+            let label = if lit { format!("▶ {label}") } else { label };
+            // The layer, and under it the owner (and as much of the note as fits).
+            text(&mut out, (x + 12, y + 26), 19, ink, "start", &label, 21);
             if let Some(l) = layer {
                 let under = match &l.note {
                     Some(note) => format!("{} · {note}", l.owner.name()),
                     None => l.owner.name().to_string(),
                 };
-                let _ = write!(
-                    out,
-                    r#"<text x="{}" y="{}" font-size="11" fill="{text_fill}">{}</text>"#,
-                    x + 12,
-                    y + 40,
-                    escape(&clip(&under, 41))
-                );
+                text(&mut out, (x + 12, y + 49), 15, ink, "start", &under, 25);
             }
             cells.push(Cell {
                 service: stack.service.clone(),
@@ -236,20 +274,29 @@ fn svg(
             });
         }
     }
-    // The legend.
-    let ly = MARGIN + HEADER_H + body + GAP;
-    let mut lx = MARGIN;
-    for owner in Owner::ALL {
+    // The legend, in as many lines as the width needs.
+    let top = MARGIN + HEADER_H + rows.len() as u32 * (ROW_H + ROW_GAP) + GAP;
+    let per_line = legend_per_line(width);
+    for (i, owner) in Owner::ALL.into_iter().enumerate() {
+        let (col, line) = (i as u32 % per_line, i as u32 / per_line);
+        let (lx, ly) = (
+            MARGIN + col * (LEGEND_W + LEGEND_GAP),
+            top + line * LEGEND_LINE,
+        );
         let _ = write!(
             out,
-            r##"<rect x="{lx}" y="{}" width="26" height="26" rx="5" fill="{}"/><text x="{}" y="{}" font-size="16" fill="#1E1F22">{}</text>"##,
-            ly + 6,
-            hex(colour(owner)),
-            lx + 34,
-            ly + 25,
-            owner.name()
+            r#"<rect x="{lx}" y="{ly}" width="28" height="28" rx="5" fill="{}"/>"#,
+            hex(colour(owner))
         );
-        lx += 160;
+        text(
+            &mut out,
+            (lx + 36, ly + 22),
+            18,
+            "#1E1F22",
+            "start",
+            owner.name(),
+            12,
+        );
     }
     out.push_str("</svg>");
     (out, width, height, cells)
@@ -328,7 +375,12 @@ impl Cache {
         }
         // Rendered outside the lock; two renders of the same key at once are harmless.
         let png = Arc::new(render(kb, services, highlight)?.png);
-        self.lock().insert(key, png.clone());
+        let mut pngs = self.lock();
+        // Bounded: many different combinations start the cache afresh, not grow it.
+        if pngs.len() >= MAX_CACHED {
+            pngs.clear();
+        }
+        pngs.insert(key, png.clone());
         Ok(png)
     }
 
@@ -441,5 +493,25 @@ mod tests {
         let b = cache.png(kb(), &["s3"], Some("data")).unwrap();
         assert!(Arc::ptr_eq(&a, &b));
         assert_eq!(cache.len(), 1);
+        // It never holds more than its bound.
+        let ids: Vec<&str> = kb()
+            .stacks()
+            .stacks
+            .iter()
+            .map(|s| s.service.as_str())
+            .collect();
+        for layer in [
+            "os",
+            "data",
+            "identity",
+            "facilities",
+            "hardware",
+            "network",
+        ] {
+            for id in &ids {
+                cache.png(kb(), &[id], Some(layer)).unwrap();
+            }
+        }
+        assert!(cache.len() <= MAX_CACHED, "{}", cache.len());
     }
 }

@@ -549,7 +549,7 @@ pub const LEADERBOARD_RESET: &str =
 pub const DISCORD_HELP: &str = "\
 **srm-bot** teaches the AWS Shared Responsibility Model: who secures what — AWS, you, or both.
 • `/ask question:` — who is responsible for something (or mention me, or DM me); paste a practice question with its options to get the right ones and why
-• `/model services:` — the responsibility stacks of up to three services as a picture (e.g. `ec2 rds lambda`)
+• `/model service:` — the responsibility stacks of up to three services as a picture (e.g. `ec2 rds lambda`)
 • `/quiz start` — a timed group quiz in this channel: options `questions`, `seconds`, `topic`, `service`, `mode` (owner · exam · mixed), `streaks`
 • `/quiz stop` — stop it (its starter, or members with Manage Messages)
 • `/leaderboard` — `scope` (server · channel · global), `period` (week · month · all)

@@ -314,7 +314,7 @@ impl<W: Write> Console<'_, W> {
             .and_then(|png| std::fs::write(&path, png.as_slice()).map_err(|e| e.to_string()));
         match written {
             Ok(()) => {
-                let (w, h) = crate::picture::size(ids.len(), &self.brain.kb, &ids);
+                let (w, h) = crate::picture::size(&self.brain.kb, &ids);
                 self.say(&text::picture_written(&path.display().to_string(), w, h))
             }
             Err(e) => self.say(&format!("The picture could not be written: {e}")),

@@ -58,11 +58,7 @@ pub async fn ask(
     question: String,
 ) -> Result<(), Error> {
     let brain = ctx.data().brain();
-    // Drawing a picture is CPU work: off the async workers.
-    let reply = tokio::task::spawn_blocking(move || render::ask_reply(&brain, &question))
-        .await
-        .map_err(|e| Error::User(format!("{}: {e}", text::APOLOGY)))?;
-    let reply = match reply {
+    let reply = match super::off_workers(move || render::ask_reply(&brain, &question)).await? {
         render::Reply::Known(embed, picture) => {
             let r = poise::CreateReply::default().embed(*embed);
             match picture {
@@ -86,18 +82,17 @@ pub async fn model(
     #[description = "Up to three services, e.g. ec2 rds lambda"]
     #[autocomplete = "autocomplete_services"]
     #[max_length = 100]
-    services: String,
+    service: String,
 ) -> Result<(), Error> {
     let brain = ctx.data().brain();
-    let ids = app::service_ids(&[services]);
+    let ids = app::service_ids(&[service]);
     let png = {
         let (brain, ids) = (brain.clone(), ids.clone());
-        tokio::task::spawn_blocking(move || {
+        super::off_workers(move || {
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
             brain.pictures.png(&brain.kb, &ids, None)
         })
-        .await
-        .map_err(|e| Error::User(format!("{}: {e}", text::APOLOGY)))?
+        .await?
         .map_err(user_err)?
     };
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();

@@ -201,8 +201,9 @@ async fn on_message(ctx: &serenity::Context, msg: &Message, data: &Arc<Data>) ->
         .content
         .replace(&format!("<@{me}>"), " ")
         .replace(&format!("<@!{me}>"), " ");
-    let question = question.trim();
-    let reply = match render::ask_reply(&data.brain(), question) {
+    let question = question.trim().to_string();
+    let brain = data.brain();
+    let reply = match super::off_workers(move || render::ask_reply(&brain, &question)).await? {
         render::Reply::Known(embed, picture) => {
             let m = CreateMessage::new().embed(*embed);
             match picture {

@@ -87,6 +87,18 @@ pub enum Error {
     Discord(#[from] serenity::Error),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    /// A bug on our side (logged; the user sees an apology).
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// Runs CPU work (matching a question, drawing a picture) off the async workers.
+pub async fn off_workers<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Error> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| Error::Internal(format!("background work failed: {e}")))
 }
 
 pub type Context<'a> = poise::Context<'a, Arc<Data>, Error>;

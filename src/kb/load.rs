@@ -247,7 +247,7 @@ fn load_stacks(file: &SourceFile, vocab: &Vocabulary, diags: &mut Vec<Diagnostic
         let mut last: Option<(usize, &str)> = None;
         for (j, l) in s.layers.iter().enumerate() {
             let lat = at.key("layers").index(j);
-            let name = match (order(&l.layer), &l.name) {
+            let (name, short) = match (order(&l.layer), &l.name) {
                 (Some(k), None) => {
                     if let Some((prev, prev_id)) = last {
                         if k <= prev {
@@ -258,9 +258,15 @@ fn load_stacks(file: &SourceFile, vocab: &Vocabulary, diags: &mut Vec<Diagnostic
                         }
                     }
                     last = Some((k, l.layer.as_str()));
-                    raw.layers[k].name.clone()
+                    let def = &raw.layers[k];
+                    (
+                        def.name.clone(),
+                        def.short.clone().unwrap_or(def.name.clone()),
+                    )
                 }
-                (_, Some(name)) if !name.trim().is_empty() => name.clone(),
+                (_, Some(name)) if !name.trim().is_empty() => {
+                    (name.clone(), l.short.clone().unwrap_or(name.clone()))
+                }
                 _ => {
                     problem(
                         lat.key("layer"),
@@ -281,6 +287,7 @@ fn load_stacks(file: &SourceFile, vocab: &Vocabulary, diags: &mut Vec<Diagnostic
             layers.push(StackLayer {
                 id: l.layer.clone(),
                 name,
+                short,
                 owner: l.owner,
                 note: l.note.clone(),
             });

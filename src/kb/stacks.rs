@@ -12,6 +12,9 @@ use super::{Owner, Source};
 pub struct LayerDef {
     pub id: String,
     pub name: String,
+    /// The label in pictures, whose columns are narrow (the name when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short: Option<String>,
 }
 
 /// AWS's classic service categories: how much of the stack the customer still runs.
@@ -38,6 +41,8 @@ impl ServiceKind {
 pub struct StackLayer {
     pub id: String,
     pub name: String,
+    /// The label in pictures.
+    pub short: String,
     pub owner: Owner,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -104,6 +109,7 @@ pub(super) struct RawStackLayer {
     pub layer: String,
     /// Required for a layer that is not in the vocabulary.
     pub name: Option<String>,
+    pub short: Option<String>,
     pub owner: Owner,
     pub note: Option<String>,
 }

@@ -817,7 +817,7 @@ async fn model_and_an_answer_about_a_layer_come_with_the_picture_in_the_response
 
     // /model ec2 rds lambda: one interaction response carrying the PNG.
     let before = fake.calls().len();
-    let cb = slash(&fake, "model", "services", "ec2 rds lambda").await;
+    let cb = slash(&fake, "model", "service", "ec2 rds lambda").await;
     let embed = &cb.body["data"]["embeds"][0];
     assert_eq!(
         embed["image"]["url"], "attachment://stacks.png",
@@ -835,8 +835,8 @@ async fn model_and_an_answer_about_a_layer_come_with_the_picture_in_the_response
         cb.files.iter().map(|f| &f.0).collect::<Vec<_>>()
     );
     assert_eq!(cb.files[0].0, "stacks.png");
-    let (w, h) = png_size(&cb.files[0].1);
-    assert!(w > 900 && h > 400, "{w}×{h}");
+    let (three, h) = png_size(&cb.files[0].1);
+    assert!(three > h / 2 && h > 400, "{three}×{h}");
     assert!(pings_nobody(&cb.body["data"]), "{:#}", cb.body);
     // Nothing else was sent for it: the picture is in the response itself.
     let after: Vec<Call> = fake.calls()[before..]
@@ -852,7 +852,7 @@ async fn model_and_an_answer_about_a_layer_come_with_the_picture_in_the_response
     );
 
     // An unknown service: an ephemeral explanation.
-    let cb = slash(&fake, "model", "services", "mainframe").await;
+    let cb = slash(&fake, "model", "service", "mainframe").await;
     assert_eq!(cb.body["data"]["flags"], 64);
     assert!(cb.body["data"]["content"]
         .as_str()
@@ -870,5 +870,8 @@ async fn model_and_an_answer_about_a_layer_come_with_the_picture_in_the_response
     );
     assert_eq!(cb.files.len(), 1);
     let (w, _) = png_size(&cb.files[0].1);
-    assert!(w < 400, "one service, one column: {w}");
+    assert!(
+        w * 2 < three,
+        "one service, one column: {w} wide against {three} for three"
+    );
 }
