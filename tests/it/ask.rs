@@ -359,10 +359,15 @@ fn every_answer_links_its_aws_source() {
     );
 }
 
+/// A pasted practice question, read and answered.
+fn exam(text: &str) -> Option<srm_bot::matcher::exam::Exam> {
+    let (kb, m) = kb_and_matcher();
+    srm_bot::matcher::exam::read(m, kb, text)
+}
+
 /// The picks for a pasted practice question (None: not read as one).
 fn picks(text: &str) -> Option<Vec<String>> {
-    let (kb, m) = kb_and_matcher();
-    srm_bot::matcher::exam::read(m, kb, text).map(|e| e.pick_labels())
+    exam(text).map(|e| e.pick_labels())
 }
 
 #[test]
@@ -439,13 +444,8 @@ fn true_or_false_statements_get_true_or_false() {
 
 #[test]
 fn an_option_that_cannot_be_judged_is_never_picked_and_is_named() {
-    let (kb, m) = kb_and_matcher();
-    let e = srm_bot::matcher::exam::read(
-        m,
-        kb,
-        "Which of the following are AWS's responsibility? (Choose two.)\nA. Physical security of data centers\nB. Baking sourdough bread\nC. Choosing a favourite colour\nD. Configuring security groups",
-    )
-    .unwrap();
+    let kb = &kb_and_matcher().0;
+    let e = exam("Which of the following are AWS's responsibility? (Choose two.)\nA. Physical security of data centers\nB. Baking sourdough bread\nC. Choosing a favourite colour\nD. Configuring security groups").unwrap();
     assert_eq!(e.pick_labels(), vec!["A".to_string()]);
     let t = srm_bot::text::exam_text(kb, &e);
     assert!(t.contains("I can vouch for 1 only"), "{t}");
@@ -454,13 +454,7 @@ fn an_option_that_cannot_be_judged_is_never_picked_and_is_named() {
 
 #[test]
 fn a_statement_question_judges_claims_and_leaves_the_rest() {
-    let (kb, m) = kb_and_matcher();
-    let e = srm_bot::matcher::exam::read(
-        m,
-        kb,
-        "Which statement about the AWS shared responsibility model is true?\nA. Customers are responsible for the physical security of AWS data centers.\nB. AWS is responsible for configuring customers' security groups.\nC. The customer is responsible for managing its IAM users.\nD. The model was first published on a Tuesday.",
-    )
-    .unwrap();
+    let e = exam("Which statement about the AWS shared responsibility model is true?\nA. Customers are responsible for the physical security of AWS data centers.\nB. AWS is responsible for configuring customers' security groups.\nC. The customer is responsible for managing its IAM users.\nD. The model was first published on a Tuesday.").unwrap();
     assert_eq!(e.pick_labels(), vec!["C".to_string()]);
     assert_eq!(e.options[3].fits, None, "D claims no owner");
 }
@@ -530,8 +524,8 @@ fn batch_mode_reads_a_json_string_line_as_one_multi_line_question() {
 fn a_who_question_whose_options_name_parties_is_answered_from_the_stem() {
     let q = "A school runs its website on Amazon EC2 instances. A flaw is found in a package of the instances' operating system. Who must patch it?\nA. AWS, because it runs EC2\nB. The school, because it manages the guest operating system\nC. AWS, as part of hypervisor maintenance";
     assert_eq!(picks(q), Some(vec!["B".to_string()]));
-    let (kb, m) = kb_and_matcher();
-    let e = srm_bot::matcher::exam::read(m, kb, q).unwrap();
+    let kb = &kb_and_matcher().0;
+    let e = exam(q).unwrap();
     assert!(e.asks.who);
     assert!(
         srm_bot::text::exam_text(kb, &e).starts_with("Practice question — asks who is responsible")

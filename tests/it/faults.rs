@@ -380,6 +380,26 @@ fn last_line(exit: &Exit) -> &str {
     exit.stderr.lines().last().unwrap_or_default()
 }
 
+/// A start against a fake Discord that refuses the first call matching `method` and the
+/// path's `end` with `status` and Discord's JSON error `body`; the exit, checked quick.
+async fn refused_start(
+    method: &'static str,
+    end: &'static str,
+    status: u16,
+    body: serde_json::Value,
+) -> (FakeDiscord, Exit) {
+    let fake = FakeDiscord::start().await;
+    fake.refuse_next(
+        move |m, p, _| m == method && p.ends_with(end),
+        status,
+        body,
+        1,
+    );
+    let exit = serve_until_exit(&fake.base_url(), Some(GUILD_ID)).await;
+    let exit = assert_quick_failure(&exit).clone();
+    (fake, exit)
+}
+
 fn assert_quick_failure(exit: &Option<Exit>) -> &Exit {
     let exit = exit.as_ref().expect("the bot stayed up instead of exiting");
     assert_eq!(exit.code, Some(2), "{}", exit.stderr);
@@ -393,16 +413,14 @@ fn assert_quick_failure(exit: &Option<Exit>) -> &Exit {
 
 #[tokio::test]
 async fn a_refused_command_upload_ends_the_process_naming_the_command() {
-    let fake = FakeDiscord::start().await;
-    fake.refuse_next(
-        |m, p, _| m == "PUT" && p.ends_with("/commands"),
+    let (fake, exit) = refused_start(
+        "PUT",
+        "/commands",
         400,
         json!({"message": "Invalid Form Body", "code": 50035, "errors": {"2": {"options": {"0": {"description": {"_errors": [{"code": "BASE_TYPE_BAD_LENGTH", "message": "Must be between 1 and 100 in length."}]}}}}}}),
-        1,
-    );
-    let exit = serve_until_exit(&fake.base_url(), Some(GUILD_ID)).await;
-    let exit = assert_quick_failure(&exit);
-    let line = last_line(exit);
+    )
+    .await;
+    let line = last_line(&exit);
     assert!(
         line.starts_with("error: discord: Discord refused the slash command /quiz (HTTP 400: Invalid Form Body — options.0.description: Must be between 1 and 100 in length.)"),
         "{line}"
@@ -412,15 +430,14 @@ async fn a_refused_command_upload_ends_the_process_naming_the_command() {
 
 #[tokio::test]
 async fn a_403_on_the_upload_ends_the_process_too() {
-    let fake = FakeDiscord::start().await;
-    fake.refuse_next(
-        |m, p, _| m == "PUT" && p.ends_with("/commands"),
+    let (_fake, exit) = refused_start(
+        "PUT",
+        "/commands",
         403,
         json!({"message": "Missing Access", "code": 50001}),
-        1,
-    );
-    let exit = serve_until_exit(&fake.base_url(), Some(GUILD_ID)).await;
-    let line = last_line(assert_quick_failure(&exit));
+    )
+    .await;
+    let line = last_line(&exit);
     assert!(line.contains("HTTP 403: Missing Access"), "{line}");
 }
 
@@ -439,16 +456,14 @@ async fn a_server_the_bot_is_not_in_ends_the_process() {
 
 #[tokio::test]
 async fn a_bad_token_names_the_token_setting() {
-    let fake = FakeDiscord::start().await;
-    fake.refuse_next(
-        |m, p, _| m == "GET" && p.ends_with("/users/@me"),
+    let (_fake, exit) = refused_start(
+        "GET",
+        "/users/@me",
         401,
         json!({"message": "401: Unauthorized", "code": 0}),
-        1,
-    );
-    let exit = serve_until_exit(&fake.base_url(), Some(GUILD_ID)).await;
-    let exit = assert_quick_failure(&exit);
-    let line = last_line(exit);
+    )
+    .await;
+    let line = last_line(&exit);
     assert!(
         line.starts_with("error: discord: the bot token was rejected")
             && line.contains("DISCORD_TOKEN")

@@ -240,6 +240,7 @@ pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
 }
 
 /// How a bot process that should not start ended.
+#[derive(Clone)]
 pub struct Exit {
     pub code: Option<i32>,
     pub after: std::time::Duration,
