@@ -360,7 +360,7 @@ pub async fn stats(
 pub async fn review(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
     let now = app::unix_now();
-    expire_reviews(data, now).await;
+    data.expire_reviews(now).await;
     let venue = Venue {
         runner: data.runner.clone(),
         guild: ctx
@@ -398,20 +398,6 @@ pub async fn review(ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Ends reviews nobody has answered for `app::REVIEW_IDLE_MS` (their games abandoned).
-async fn expire_reviews(data: &Data, now: crate::store::UnixMs) {
-    let idle: Vec<app::Review> = {
-        let mut reviews = data.reviews.lock().unwrap_or_else(|e| e.into_inner());
-        let ids: Vec<u64> = reviews
-            .iter()
-            .filter(|(_, r)| app::review_idle(r, now))
-            .map(|(id, _)| *id)
-            .collect();
-        ids.iter().filter_map(|id| reviews.remove(id)).collect()
-    };
-    app::abandon_reviews(data.store.as_ref(), &idle, now).await;
-}
-
 /// A click in a review: show the answer and the next question in the same message.
 pub async fn review_click(
     ctx: &serenity::Context,
@@ -422,7 +408,7 @@ pub async fn review_click(
     choice: usize,
 ) -> Result<(), Error> {
     let now = app::unix_now();
-    expire_reviews(data, now).await;
+    data.expire_reviews(now).await;
     let user = c.user.id.get();
     // Taken out while it is answered (no lock across the save), put back if it goes on.
     let taken = {

@@ -55,6 +55,20 @@ impl Data {
         self.brain.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// Ends reviews nobody has answered for `app::REVIEW_IDLE_MS` (their games abandoned).
+    pub async fn expire_reviews(&self, now: crate::store::UnixMs) {
+        let idle: Vec<app::Review> = {
+            let mut reviews = self.reviews.lock().unwrap_or_else(|e| e.into_inner());
+            let ids: Vec<u64> = reviews
+                .iter()
+                .filter(|(_, r)| app::review_idle(r, now))
+                .map(|(id, _)| *id)
+                .collect();
+            ids.iter().filter_map(|id| reviews.remove(id)).collect()
+        };
+        app::abandon_reviews(self.store.as_ref(), &idle, now).await;
+    }
+
     /// Reloads the knowledge directory (`[knowledge] dir`); a broken knowledge base keeps
     /// the old one and returns its errors (file:line: field: message). The embedded
     /// knowledge cannot change while running.

@@ -97,6 +97,7 @@ pub async fn serve(config: Config, brain: Brain) -> Result<(), ServeError> {
         seeds: std::sync::atomic::AtomicU64::new(app::unix_now() as u64),
     });
     spawn_reload_on_sighup(data.clone());
+    spawn_review_expiry(data.clone());
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands,
@@ -124,6 +125,17 @@ pub async fn serve(config: Config, brain: Brain) -> Result<(), ServeError> {
         }
     }
     Ok(())
+}
+
+/// Reviews left alone end even if nobody uses /review again: a sweep every few minutes.
+fn spawn_review_expiry(data: Arc<Data>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            every.tick().await;
+            data.expire_reviews(app::unix_now()).await;
+        }
+    });
 }
 
 /// SIGHUP reloads the knowledge base, like `/srm-admin reload`.

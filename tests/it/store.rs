@@ -325,3 +325,44 @@ async fn an_unsupported_url_is_a_clear_error() {
         "{err}"
     );
 }
+
+/// The review flow `app` owns, against a real database: a review left alone past
+/// `REVIEW_IDLE_MS` is abandoned, and its game says so.
+#[tokio::test]
+async fn an_idle_review_is_abandoned_with_its_game() {
+    use srm_bot::app::{self, Brain, Venue};
+    let (store, dir) = sqlite().await;
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("test.db").display()
+    ))
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO reviews (member_id, question_id, box, due_at) VALUES ('u1', 'kb:ec2_guest_os_patching', 1, 0)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let venue = Venue {
+        runner: "test".into(),
+        guild: "g".into(),
+        channel: "c".into(),
+        starter: srm_bot::quiz::session::Player {
+            id: "u1".into(),
+            name: "Ann".into(),
+        },
+    };
+    let brain = Brain::embedded().unwrap();
+    let started = 1_000_000;
+    let review = app::begin_review(&brain, &store, &venue, started)
+        .await
+        .unwrap();
+    assert_eq!(review.session.total(), 1);
+    let later = started + app::REVIEW_IDLE_MS;
+    assert!(app::review_idle(&review, later));
+    app::abandon_reviews(&store, std::slice::from_ref(&review), later).await;
+    let status: String = sqlx::query_scalar("SELECT status FROM games WHERE kind = 'review'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "abandoned");
+}
