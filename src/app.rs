@@ -437,7 +437,6 @@ pub fn answer_picture(
         })
         .cloned()
         .collect();
-    services.dedup();
     let mut seen = std::collections::HashSet::new();
     services.retain(|s| seen.insert(s.clone()));
     services.truncate(crate::picture::MAX_SERVICES);

@@ -288,14 +288,12 @@ terms: {terms:?}  services: {:?}",
                 text::stacks_table(&kb, &ids).map_err(|e| CliError::Model(e.to_string()))?;
             write!(out, "{table}")?;
             if let Some(file) = png {
-                let pic = crate::picture::render(&kb, &ids, layer.as_deref())
+                let (w, h) = crate::picture::write_png(&kb, &ids, layer.as_deref(), &file)
                     .map_err(|e| CliError::Model(e.to_string()))?;
-                std::fs::write(&file, &pic.png)
-                    .map_err(|e| CliError::Model(format!("{}: {e}", file.display())))?;
                 writeln!(
                     out,
                     "{}",
-                    text::picture_written(&file.display().to_string(), pic.width, pic.height)
+                    text::picture_written(&file.display().to_string(), w, h)
                 )?;
             }
             Ok(true)

@@ -65,6 +65,8 @@ pub enum PictureError {
     Count,
     #[error("the picture could not be drawn: {0}")]
     Render(String),
+    #[error("the picture could not be written: {0}")]
+    Write(String),
 }
 
 /// One drawn cell: where a service's layer is (for tests and image maps).
@@ -137,12 +139,6 @@ fn escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// The size in pixels of the picture of `services` (already resolvable).
-pub fn size(kb: &KnowledgeBase, services: &[&str]) -> (u32, u32) {
-    let rows = stacks(kb, services).map_or(0, |s| rows(kb, &s).len()) as u32;
-    dimensions(services.len() as u32, rows)
 }
 
 /// The legend's entries per line for a picture `width` wide.
@@ -346,6 +342,19 @@ pub fn render(
         height,
         cells,
     })
+}
+
+/// Draws the stacks of `services` into the PNG file `path`; the picture's size.
+pub fn write_png(
+    kb: &KnowledgeBase,
+    services: &[&str],
+    highlight: Option<&str>,
+    path: &std::path::Path,
+) -> Result<(u32, u32), PictureError> {
+    let pic = render(kb, services, highlight)?;
+    std::fs::write(path, &pic.png)
+        .map_err(|e| PictureError::Write(format!("{}: {e}", path.display())))?;
+    Ok((pic.width, pic.height))
 }
 
 /// Rendered pictures by (services, highlighted layer), so a picture asked again costs

@@ -306,18 +306,9 @@ impl<W: Write> Console<'_, W> {
         };
         self.say(&table)?;
         let path = std::env::temp_dir().join(format!("srm-bot-model-{}.png", ids.join("-")));
-        let written = self
-            .brain
-            .pictures
-            .png(&self.brain.kb, &ids, None)
-            .map_err(|e| e.to_string())
-            .and_then(|png| std::fs::write(&path, png.as_slice()).map_err(|e| e.to_string()));
-        match written {
-            Ok(()) => {
-                let (w, h) = crate::picture::size(&self.brain.kb, &ids);
-                self.say(&text::picture_written(&path.display().to_string(), w, h))
-            }
-            Err(e) => self.say(&format!("The picture could not be written: {e}")),
+        match crate::picture::write_png(&self.brain.kb, &ids, None, &path) {
+            Ok((w, h)) => self.say(&text::picture_written(&path.display().to_string(), w, h)),
+            Err(e) => self.say(&e.to_string()),
         }
     }
 
