@@ -537,3 +537,24 @@ fn its_in_an_option_is_the_party_the_stem_names() {
     let q = "Under the shared awareness and training control, what is the customer's part?\n1) Training AWS employees\n2) Training its own employees\n3) Screening AWS data center staff";
     assert_eq!(picks(q), Some(vec!["2".to_string()]));
 }
+
+#[test]
+fn an_answer_about_a_layer_pictures_its_service_with_that_layer() {
+    use srm_bot::app::{answer_picture, Brain};
+    let brain = Brain::embedded().unwrap();
+    let answer = brain.matcher.best("who patches the guest OS on EC2?");
+    let Verdict::Known { entry, .. } = answer.verdict else {
+        panic!("{answer:?}")
+    };
+    assert_eq!(
+        answer_picture(&brain, entry, &answer.services),
+        Some((vec!["ec2".to_string()], "os".to_string()))
+    );
+    // A general answer names no layer: no picture.
+    let general = brain
+        .matcher
+        .best("who is responsible for security of the cloud?");
+    if let Verdict::Known { entry, .. } = general.verdict {
+        assert_eq!(answer_picture(&brain, entry, &general.services), None);
+    }
+}
