@@ -680,6 +680,13 @@ fn parties(w: &[Word]) -> Vec<(u8, Owner)> {
         if next(1).is_some_and(duty) || (!w[i].possessive && next(2).is_some_and(duty)) {
             score += 4;
         }
+        // "Which tasks are AWS's…?": the possessive is the predicate.
+        if w[i].possessive
+            && prev(1).is_some_and(|p| matches!(p, "is" | "are" | "remain" | "remains" | "stay"))
+            && !next(1).is_some_and(|n| MODIFIED.contains(&n))
+        {
+            score += 4;
+        }
         if (1..=3).any(|k| prev(k).is_some_and(duty))
             && (prev(1) == Some("of") || prev(2) == Some("of"))
         {
@@ -818,8 +825,34 @@ fn asking_sentence(stem: &str) -> &str {
         .unwrap_or(stem)
 }
 
+/// A stem without parenthesised asides that say what it is not about ("on EC2 container
+/// instances (not Fargate)"): they negate a service, not the question.
+fn without_asides(stem: &str) -> String {
+    let mut out = String::with_capacity(stem.len());
+    let mut rest = stem;
+    while let Some(open) = rest.find('(') {
+        let inner = &rest[open + 1..];
+        let aside = ["not ", "i.e.", "e.g."]
+            .iter()
+            .any(|p| inner.to_lowercase().starts_with(p));
+        match inner.find(')') {
+            Some(close) if aside => {
+                out.push_str(&rest[..open]);
+                rest = &inner[close + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = inner;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Reads what a stem asks: which party, NOT, how many.
 pub fn read_stem(stem: &str) -> Asks {
+    let stem = &without_asides(stem);
     let all = without_model(words(stem));
     let q = without_model(words(asking_sentence(stem)));
     let count = (0..all.len().saturating_sub(1))
@@ -834,7 +867,10 @@ pub fn read_stem(stem: &str) -> Asks {
         .map(Count::Exactly)
         .or_else(|| has_phrase(&all, &["all", "that", "apply"]).then_some(Count::All))
         .unwrap_or(Count::Exactly(1));
-    let statements = has(&q, &["statement", "statements", "describes", "describe"])
+    // "Which TWO describe AWS's side…?" asks for a party's tasks, not true statements.
+    let party_duty = matches!(party_of(&q, true), Some((4.., _)));
+    let statements = (has(&q, &["statement", "statements"])
+        || (has(&q, &["describes", "describe"]) && !party_duty))
         || (has(&q, &["true", "correct", "accurate", "false", "incorrect"])
             && !has(&q, &["responsibility", "responsible"]));
     if statements {
@@ -854,7 +890,7 @@ pub fn read_stem(stem: &str) -> Asks {
     } else if let Some((4.., p)) = named {
         // "the customer's part of the shared controls": the party, not "shared".
         Some(p)
-    } else if says_shared(&q) {
+    } else if says_shared(&q) || (in_question.is_none() && says_shared(&all)) {
         Some(Owner::Shared)
     } else if let Some((_, p)) = named {
         Some(p)
@@ -1228,7 +1264,7 @@ fn leading_party(option: &str) -> Option<Owner> {
     match head.first()?.low.as_str() {
         "both" => Some(Owner::Shared),
         "aws" | "amazon" => Some(Owner::Aws),
-        "neither" | "nothing" | "no" => None,
+        "neither" | "nothing" | "no" | "nobody" | "none" => None,
         x if CUSTOMER_WORDS.contains(&x) => Some(Owner::Customer),
         // "The hospital, because…": an actor named before the comma.
         _ if option.split(',').next().is_some_and(|before| {
@@ -1256,6 +1292,10 @@ fn who_options(matcher: &Matcher, stem: &str, options: &[Choice]) -> Option<Vec<
         return None;
     }
     let answer = matcher.best(stem);
+    // A stem answered by a shared rule that no option calls shared: each option's reason
+    // may name the case it means ("The customer, by updating the function regularly").
+    let by_case = answer.owner() == Some(Owner::Shared) && !parties.contains(&Some(Owner::Shared));
+    let stem_entry = answer.known_entry();
     Some(
         options
             .iter()
@@ -1263,12 +1303,21 @@ fn who_options(matcher: &Matcher, stem: &str, options: &[Choice]) -> Option<Vec<
             .map(|(c, party)| {
                 // The stem answered: whose it is. Otherwise each option's own reason ("…,
                 // by configuring bucket policies") says what it claims its party does.
+                let reason = without_parentheses(c.text.split_once(',').map_or("", |(_, r)| r));
+                let reason = reason.trim();
                 let (query, answer) = match answer.owner() {
-                    Some(_) => (stem.to_string(), answer.clone()),
-                    None => {
-                        let reason = c.text.split_once(',').map_or("", |(_, r)| r).trim();
-                        (reason.to_string(), matcher.best(reason))
+                    Some(_) if by_case && !reason.is_empty() => {
+                        let query = format!("{stem} {reason}");
+                        let case = matcher.best(&query);
+                        // Only a case of the stem's own rule counts.
+                        if stem_entry.is_some() && case.via() == stem_entry {
+                            (query, case)
+                        } else {
+                            (stem.to_string(), answer.clone())
+                        }
                     }
+                    Some(_) => (stem.to_string(), answer.clone()),
+                    None => (reason.to_string(), matcher.best(reason)),
                 };
                 let fits = match (party, answer.owner()) {
                     (Some(p), Some(o)) => Some(p == o),
@@ -1290,6 +1339,24 @@ fn who_options(matcher: &Matcher, stem: &str, options: &[Choice]) -> Option<Vec<
             })
             .collect(),
     )
+}
+
+/// A text without what it says in parentheses (an option's explanation of itself).
+fn without_parentheses(text: &str) -> String {
+    let mut depth = 0usize;
+    text.chars()
+        .filter(|&c| {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth = depth.saturating_sub(1);
+                    return false;
+                }
+                _ => {}
+            }
+            depth == 0
+        })
+        .collect()
 }
 
 /// "its" and "their" in an option mean the party the stem names ("what is the customer's
@@ -1747,6 +1814,26 @@ mod tests {
             ),
             (
                 "Which two tasks are handled by AWS?",
+                (Some(Aws), false, Count::Exactly(2)),
+            ),
+            // An aside that names what the stem is not about is not a NOT question.
+            (
+                "For Amazon ECS tasks running on EC2 container instances (not Fargate), which is the customer's responsibility?",
+                (Some(Customer), false, one),
+            ),
+            // "are AWS's": the predicate names the party, not the scenario's actor.
+            (
+                "Select two. Which tasks are AWS's when a customer runs a cluster on Amazon EKS?",
+                (Some(Aws), false, Count::Exactly(2)),
+            ),
+            // "shared" said before the asking sentence.
+            (
+                "A bank's auditor asks which of these is a shared control between AWS and the bank. Which one?",
+                (Some(Shared), false, one),
+            ),
+            // "describe AWS's side" asks for AWS's tasks, not for true statements.
+            (
+                "Which TWO describe AWS's side of the shared controls? (Choose 2.)",
                 (Some(Aws), false, Count::Exactly(2)),
             ),
             (

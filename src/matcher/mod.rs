@@ -105,6 +105,22 @@ impl Answer {
             _ => None,
         }
     }
+
+    /// The entry that answered, when the matcher answered.
+    pub fn known_entry(&self) -> Option<usize> {
+        match self.verdict {
+            Verdict::Known { entry, .. } => Some(entry),
+            _ => None,
+        }
+    }
+
+    /// The general "it depends" entry whose case answered, if one did.
+    pub fn via(&self) -> Option<usize> {
+        match self.verdict {
+            Verdict::Known { via, .. } => via,
+            _ => None,
+        }
+    }
 }
 
 struct Doc {
@@ -697,6 +713,10 @@ impl Matcher {
         // Owners of cases selected by words alone: a question that names both sides
         // ("AWS staff vs my staff", "of the cloud and in the cloud") asks the general rule.
         let mut by_words: Vec<Owner> = Vec::new();
+        // Owners of cases selected by a service: a question about several services whose
+        // cases differ that asks about the whole ("runs EC2 and RDS; who owns patch
+        // management as a whole?") asks the general rule too.
+        let mut by_services: Vec<Owner> = Vec::new();
         for case in &info.cases {
             let by_service = case.services.iter().any(|s| asked.contains(s));
             let words = case
@@ -716,13 +736,19 @@ impl Matcher {
             if case.services.is_empty() && !by_words.contains(&case.owner) {
                 by_words.push(case.owner);
             }
+            if by_service && !by_services.contains(&case.owner) {
+                by_services.push(case.owner);
+            }
             // Both kinds of selector beat one; longer phrases beat shorter ones.
             let specificity = 10 * usize::from(by_service) + words.unwrap_or(0);
             if best.is_none_or(|(b, _)| specificity > b) {
                 best = Some((specificity, case));
             }
         }
-        if by_words.len() > 1 && best.is_some_and(|(sp, _)| sp < 10) {
+        let whole = q.tokens.iter().any(|t| WHOLE.contains(&t.as_str()));
+        if (by_words.len() > 1 && best.is_some_and(|(sp, _)| sp < 10))
+            || (whole && by_services.len() > 1)
+        {
             best = None;
         }
         match best {
@@ -734,6 +760,10 @@ impl Matcher {
         }
     }
 }
+
+/// Stems that ask about a control as a whole ("as a whole", "overall", "across the
+/// entire environment").
+const WHOLE: [&str; 6] = ["whole", "overal", "overall", "entir", "entire", "across"];
 
 /// One "did you mean" choice in JSON.
 #[derive(Debug, Clone, serde::Serialize)]

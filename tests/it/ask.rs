@@ -559,3 +559,42 @@ fn an_answer_about_a_layer_pictures_its_service_with_that_layer() {
     };
     assert_eq!(answer_picture(&brain, entry, &general.services), None);
 }
+
+#[test]
+fn a_who_stem_with_a_shared_answer_is_settled_by_the_case_an_option_names() {
+    // The stem alone is the shared general rule (Function update mode); the option that
+    // names the customer's case ("by updating the function regularly") is the one.
+    let q = "A team uses AWS Lambda with the Function update runtime update mode. Who keeps a function on the latest runtime version?\n\
+             A. AWS, with no action from the team\n\
+             B. The team, by updating the function regularly (Lambda then applies the new version)\n\
+             C. Nobody, because runtimes never change\n\
+             D. AWS Support, when a ticket is opened";
+    assert_eq!(picks(q), Some(vec!["B".to_string()]));
+}
+
+#[test]
+fn nobody_is_not_a_party() {
+    let e = exam("A school keeps records in Amazon DynamoDB. Who turns on point-in-time recovery for a table?\nA. AWS, for every table automatically\nB. The school, by enabling it on the table\nC. Nobody, because tables cannot be restored").unwrap();
+    assert_eq!(e.pick_labels(), vec!["B".to_string()]);
+    let nobody = &e.options[2];
+    assert_ne!(
+        nobody.fits,
+        Some(true),
+        "'Nobody' must never fit: {nobody:?}"
+    );
+}
+
+#[test]
+fn a_multi_service_scenario_asking_about_a_control_as_a_whole_gets_the_general_rule() {
+    let q = "A hospital runs clinical apps on Amazon EC2 and its records in Amazon RDS. \
+             Its auditors ask how patch management as a whole, across the entire environment, \
+             is owned under the shared responsibility model. Who owns it?";
+    assert_eq!(owner(q), Some(Owner::Shared));
+    // One service named: its case.
+    assert_eq!(
+        owner(
+            "A hospital runs clinical apps on Amazon EC2. Who patches the guest operating system?"
+        ),
+        Some(Owner::Customer)
+    );
+}
