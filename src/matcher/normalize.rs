@@ -1100,9 +1100,32 @@ fn sides(words: &[String], flags: &[u16]) -> Vec<(usize, &'static str)> {
         let Some(&noun) = flags.get(after) else {
             continue;
         };
-        let side = if flags[i] & class::AWS_OWNER != 0 && noun & class::AWS_THING != 0 {
+        // "its own", "their own", said once: whose is the party named last before it
+        // ("Does Amazon train its own employees?").
+        let own = |j: usize| {
+            matches!(words[j].as_str(), "its" | "their")
+                && words.get(j + 1).is_some_and(|n| n == "own")
+        };
+        let named = |class: u16| flags.iter().any(|f| f & class != 0);
+        let one_party = named(class::AWS_OWNER) != named(class::CUSTOMER_OWNER | class::CUSTOMER);
+        let owner = if own(i) && one_party && (0..words.len()).filter(|&j| own(j)).count() == 1 {
+            (0..i)
+                .rev()
+                .map(|j| flags[j])
+                .find(|f| f & (class::AWS_OWNER | class::CUSTOMER_OWNER | class::CUSTOMER) != 0)
+                .map_or(0, |f| {
+                    if f & class::AWS_OWNER != 0 {
+                        class::AWS_OWNER
+                    } else {
+                        class::CUSTOMER_OWNER
+                    }
+                })
+        } else {
+            flags[i]
+        };
+        let side = if owner & class::AWS_OWNER != 0 && noun & class::AWS_THING != 0 {
             AWS_SIDE
-        } else if flags[i] & class::CUSTOMER_OWNER != 0 && noun & class::CUSTOMER_THING != 0 {
+        } else if owner & class::CUSTOMER_OWNER != 0 && noun & class::CUSTOMER_THING != 0 {
             CUSTOMER_SIDE
         } else {
             continue;

@@ -598,3 +598,20 @@ fn a_multi_service_scenario_asking_about_a_control_as_a_whole_gets_the_general_r
         Some(Owner::Customer)
     );
 }
+
+#[test]
+fn its_own_belongs_to_the_one_party_named() {
+    assert_eq!(
+        owner("Does Amazon handle security training for its own employees?"),
+        Some(Owner::Aws)
+    );
+    assert_eq!(
+        owner("Does the company have to run security training for its own employees?"),
+        Some(Owner::Customer)
+    );
+    // Both parties named, each with its own people: the control as a whole.
+    assert_eq!(
+        owner("AWS trains its own employees and the customer trains its own staff. How is awareness and training classified?"),
+        Some(Owner::Shared)
+    );
+}
