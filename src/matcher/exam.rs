@@ -628,7 +628,12 @@ fn handed_to(w: &[Word], i: usize) -> bool {
                     .iter()
                     .any(|x| HANDOVER.contains(&x.low.as_str()))
         }
-        Some("on") => at(before).is_some_and(|b| RELY.contains(&b)),
+        // "relies on AWS", "relies entirely on AWS".
+        Some("on") => {
+            at(before).is_some_and(|b| RELY.contains(&b))
+                || (at(before).is_some_and(|b| b.ends_with("ly"))
+                    && at(before + 1).is_some_and(|b| RELY.contains(&b)))
+        }
         _ => false,
     }
 }
@@ -1815,6 +1820,10 @@ mod tests {
             (
                 "Which two tasks are handled by AWS?",
                 (Some(Aws), false, Count::Exactly(2)),
+            ),
+            (
+                "A customer relies entirely on AWS for which of these?",
+                (Some(Aws), false, one),
             ),
             // An aside that names what the stem is not about is not a NOT question.
             (
