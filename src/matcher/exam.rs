@@ -1200,6 +1200,16 @@ fn judge_claim(matcher: &Matcher, label: &str, query: &str) -> Judged {
             };
         }
     }
+    // "S3 encrypts new objects by default, but choosing SSE-KMS remains the customer's
+    // decision": a concession that names no party, then the claim.
+    if let Some((before, after)) = query.split_once(", but ") {
+        if self::claim(before).is_none() && self::claim(after).is_some() {
+            let mut judged = judge_claim(matcher, label, after);
+            judged.text = query.to_string();
+            judged.query = query.to_string();
+            return judged;
+        }
+    }
     let answer = matcher.best(&claim_topic(query));
     let fits = match (&answer.verdict, claim) {
         (Verdict::Known { owner, .. }, Some(c)) => c.holds(*owner),

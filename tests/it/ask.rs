@@ -615,3 +615,9 @@ fn its_own_belongs_to_the_one_party_named() {
         Some(Owner::Shared)
     );
 }
+
+#[test]
+fn a_concession_without_a_party_then_a_claim_is_judged_on_the_claim() {
+    let e = exam("True or false: Amazon S3 encrypts new objects by default, but choosing SSE-KMS with a customer managed key is the customer's decision.").unwrap();
+    assert_eq!(e.pick_labels(), vec!["True".to_string()]);
+}
