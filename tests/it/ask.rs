@@ -348,6 +348,12 @@ fn a_question_about_another_cloud_gets_no_owner() {
         None
     );
     assert_eq!(owner("who patches Windows on my personal laptop?"), None);
+    // SaaS mailboxes and CRMs are not AWS's model.
+    assert_eq!(
+        owner("Who is responsible for backing up data in Microsoft 365 mailboxes?"),
+        None
+    );
+    assert_eq!(owner("who protects the data we keep in Salesforce?"), None);
 }
 
 #[test]
