@@ -874,10 +874,12 @@ pub fn read_stem(stem: &str) -> Asks {
         .unwrap_or(Count::Exactly(1));
     // "Which TWO describe AWS's side…?" asks for a party's tasks, not true statements.
     let party_duty = matches!(party_of(&q, true), Some((4.., _)));
-    let statements = (has(&q, &["statement", "statements"])
-        || (has(&q, &["describes", "describe"]) && !party_duty))
-        || (has(&q, &["true", "correct", "accurate", "false", "incorrect"])
-            && !has(&q, &["responsibility", "responsible"]));
+    // "Which TWO statements describe the customer's part…?" too, unless it asks which
+    // are true.
+    let truth = has(&q, &["true", "correct", "accurate", "false", "incorrect"]);
+    let statements = (has(&q, &["statement", "statements"]) && (truth || !party_duty))
+        || (has(&q, &["describes", "describe"]) && !party_duty)
+        || (truth && !has(&q, &["responsibility", "responsible"]));
     if statements {
         let not = has(&q, &["false", "incorrect", "inaccurate"]) != negated(&q);
         return Asks {
@@ -1292,6 +1294,37 @@ fn leading_party(option: &str) -> Option<Owner> {
     }
 }
 
+/// Whether an entry answers one service's case of an "it depends" rule (the EC2 case of
+/// "who patches the operating system?").
+fn service_case(kb: &KnowledgeBase, id: &str) -> bool {
+    kb.entries().iter().any(|g| {
+        g.cases
+            .iter()
+            .any(|c| !c.services.is_empty() && c.entry.as_deref() == Some(id))
+    })
+}
+
+/// Whether a stem asks what holds whichever service is used ("no matter which AWS
+/// service", "regardless of the service", "always").
+fn for_every_service(stem: &str) -> bool {
+    let lower = stem.to_lowercase();
+    [
+        "no matter which",
+        "no matter what",
+        "regardless of",
+        "whatever service",
+        "whichever service",
+        "any aws service",
+        "every aws service",
+        "all aws services",
+        "across all services",
+        "in every service",
+        "always",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
+}
+
 /// A "Who is responsible…?" stem whose options each name a party: the stem itself is the
 /// question; an option fits when the party it names owns the answer.
 fn who_options(matcher: &Matcher, stem: &str, options: &[Choice]) -> Option<Vec<Judged>> {
@@ -1436,6 +1469,19 @@ fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Cho
             })
             .collect()
     });
+    // "…stay with the customer no matter which service it uses": an option that is the
+    // party's only for some services ("Patching the guest operating system" is, on EC2)
+    // does not hold for every service.
+    if asks.party.is_some() && !asks.not && for_every_service(&stem) {
+        for j in &mut judged {
+            let specific = j
+                .known()
+                .is_some_and(|(e, _)| service_case(kb, &kb.entries()[e].id));
+            if j.fits == Some(true) && specific {
+                j.fits = None;
+            }
+        }
+    }
     // Statements with nothing claimed cannot be judged as true or false.
     for j in &mut judged {
         if asks.party.is_none() && j.claim.is_none() {
@@ -1849,6 +1895,10 @@ mod tests {
             (
                 "A bank's auditor asks which of these is a shared control between AWS and the bank. Which one?",
                 (Some(Shared), false, one),
+            ),
+            (
+                "Which TWO statements describe the customer's part of shared controls? (Choose 2.)",
+                (Some(Customer), false, Count::Exactly(2)),
             ),
             // "describe AWS's side" asks for AWS's tasks, not for true statements.
             (

@@ -627,3 +627,17 @@ fn a_concession_without_a_party_then_a_claim_is_judged_on_the_claim() {
     let e = exam("True or false: Amazon S3 encrypts new objects by default, but choosing SSE-KMS with a customer managed key is the customer's decision.").unwrap();
     assert_eq!(e.pick_labels(), vec!["True".to_string()]);
 }
+
+#[test]
+fn no_matter_which_service_leaves_out_what_depends_on_the_service() {
+    // Guest OS patching is the customer's on EC2 but AWS's on RDS or Lambda: it does not
+    // stay with the customer whatever the service.
+    let q = "Which TWO responsibilities stay with the customer regardless of the AWS service used? (Choose 2.)\n\
+             A. Classifying its own data\n\
+             B. Patching the guest operating system\n\
+             C. Managing IAM users and their permissions\n\
+             D. Maintaining the hypervisor";
+    let e = exam(q).unwrap();
+    assert_eq!(e.pick_labels(), vec!["A".to_string(), "C".to_string()]);
+    assert_ne!(e.options[1].fits, Some(true), "{:?}", e.options[1]);
+}
