@@ -20,7 +20,7 @@ pub mod normalize;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::kb::{Entry, KnowledgeBase, Owner};
+use crate::kb::{ControlCategory, Entry, KnowledgeBase, Owner};
 pub use normalize::{Framing, Party};
 use normalize::{Normalized, Normalizer};
 
@@ -139,6 +139,9 @@ struct EntryInfo {
     /// The "it depends" entries one of whose cases this entry answers (their general
     /// rules), the first one first.
     general: Vec<usize>,
+    /// For a shared control as a whole (patch management, configuration management,
+    /// awareness and training: shared, for no one service), its name (first keyword).
+    shared_control: Option<String>,
 }
 
 /// A service, by its index in the vocabulary.
@@ -387,6 +390,11 @@ impl Matcher {
                     })
                     .collect(),
                 general: Vec::new(),
+                shared_control: (e.control == Some(ControlCategory::Shared)
+                    && e.owner == Owner::Shared
+                    && e.services.is_empty())
+                .then(|| e.keywords.first().map(|k| k.to_lowercase()))
+                .flatten(),
             })
             .collect();
         for g in 0..entries.len() {
@@ -597,6 +605,11 @@ impl Matcher {
         let chosen = self.prefer_general(top, top_score, &ranked);
         let (entry, owner, via) = self.route(chosen, &q, &asked);
         let (entry, owner, via) = self.by_side(entry, owner, via, top_score, &ranked, &q);
+        // A shared control named and asked about as a control: the question is clear even
+        // when its words are few or it reads like a fact question ("How is patch
+        // management classified?").
+        let control = self.as_a_control(question, top_score, &ranked);
+        let (entry, owner, via) = control.map_or((entry, owner, via), |c| (c, Owner::Shared, None));
         // Close runner-up with another owner: less sure.
         let mut score = top_score.min(1.0);
         // Several entries matched equally well: the question is too vague to pick one.
@@ -639,6 +652,9 @@ impl Matcher {
             .filter(|&e| e != entry && Some(e) != via)
             .take(MAX_SUGGESTIONS)
             .collect();
+        if control.is_some() && score >= SUGGEST_THRESHOLD {
+            score = score.max(ANSWER_THRESHOLD);
+        }
         let verdict = if score >= ANSWER_THRESHOLD {
             Verdict::Known { entry, owner, via }
         } else if score >= SUGGEST_THRESHOLD {
@@ -668,6 +684,31 @@ impl Matcher {
             .iter()
             .find(|&&(e, s)| generals.contains(&e) && s >= top_score - GENERAL_MARGIN)
             .map_or(top, |&(g, _)| g)
+    }
+
+    /// A question about a shared control, by its name, at the level of the control ("how
+    /// is patch management, as a whole, classified?", "who owns configuration management
+    /// overall?") is answered by the control, not by one side's part of it.
+    fn as_a_control(
+        &self,
+        question: &str,
+        top_score: f32,
+        ranked: &[(usize, f32)],
+    ) -> Option<usize> {
+        let lower = question.to_lowercase();
+        if !CONTROL_LEVEL.iter().any(|w| lower.contains(w)) {
+            return None;
+        }
+        ranked
+            .iter()
+            .take_while(|&&(_, s)| s >= top_score - CONTROL_MARGIN)
+            .find(|&&(e, _)| {
+                self.entries[e]
+                    .shared_control
+                    .as_ref()
+                    .is_some_and(|name| lower.contains(name.as_str()))
+            })
+            .map(|&(e, _)| e)
     }
 
     /// A general "it depends" answer to a question that says whose thing it is ("my own
@@ -760,6 +801,19 @@ impl Matcher {
         }
     }
 }
+
+/// Words that ask about a control as a whole, or how it is classified.
+const CONTROL_LEVEL: [&str; 7] = [
+    "as a whole",
+    "overall",
+    "classified",
+    "classify ownership",
+    "classification of",
+    "categor",
+    "as a control",
+];
+/// How far below the best match a shared control may be and still be the one asked about.
+const CONTROL_MARGIN: f32 = 0.25;
 
 /// Stems that ask about a control as a whole ("as a whole", "overall", "across the
 /// entire environment").

@@ -641,3 +641,21 @@ fn no_matter_which_service_leaves_out_what_depends_on_the_service() {
     assert_eq!(e.pick_labels(), vec!["A".to_string(), "C".to_string()]);
     assert_ne!(e.options[1].fits, Some(true), "{:?}", e.options[1]);
 }
+
+#[test]
+fn a_shared_control_named_and_asked_about_as_a_whole_is_shared() {
+    let q = "A bank runs batch jobs on Amazon EC2 and its ledgers on Amazon RDS. For its controls \
+             matrix, how is configuration management, as a whole, classified under the shared \
+             responsibility model?";
+    assert_eq!(owner(q), Some(Owner::Shared));
+    // One side's part of the control is that side's.
+    assert_eq!(
+        owner("Under the patch management control, who patches the guest OS on EC2?"),
+        Some(Owner::Customer)
+    );
+    // "overall" alone does not make a question about a control.
+    assert_eq!(
+        owner("who classifies my data overall?"),
+        Some(Owner::Customer)
+    );
+}
