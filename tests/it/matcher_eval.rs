@@ -1,6 +1,7 @@
 //! The matcher measured on labelled question sets (see `srm_bot::matcher::eval`):
-//! - `tests/eval/dev.tsv`, `dev_extra.tsv`, `dev_more.tsv`, `dev_four.tsv` and
-//!   `dev_five.tsv`: the development sets the matcher and the knowledge base were tuned on;
+//! - `tests/eval/dev.tsv`, `dev_extra.tsv`, `dev_more.tsv`, `dev_four.tsv`,
+//!   `dev_five.tsv`, `dev_six.tsv` and `dev_seven.tsv`: the development sets the matcher
+//!   and the knowledge base were tuned on;
 //! - `tests/eval/calibration.tsv`: used only to fit the confidence calibration and to
 //!   choose the answer threshold (the knowledge base was never tuned on it);
 //! - `tests/eval/test.tsv`: the held-out test set, written before any tuning by a helper
@@ -74,29 +75,33 @@ fn held_out_test_set_levels_do_not_drop() {
     assert_levels(
         "test.tsv",
         &r,
-        // Measured: 90.9% / 97.1% / 5.9% (2026-11-24, 671 entries, threshold 0.45).
+        // Measured: 91.3% / 97.1% / 5.6% (2026-11-24, 674 entries, threshold 0.45).
         Levels {
-            in_domain: 0.899,
+            in_domain: 0.903,
             off_topic: 0.961,
-            max_confidently_wrong: 0.069,
+            max_confidently_wrong: 0.066,
         },
     );
 }
 
 #[test]
 fn development_and_calibration_sets_levels_do_not_drop() {
-    // Measured (in-domain / off-topic / confidently wrong), 2026-11-24, 671 entries:
-    // dev 97.6 / 100 / 0.0, dev_extra 99.6 / 100 / 0.0, dev_more 97.2 / 94.7 / 0.9,
-    // dev_four 89.5 / 100 / 2.7, dev_five 90.0 / 100 / 6.9, calibration 93.1 / 95.4 / 4.9.
+    // Measured (in-domain / off-topic / confidently wrong), 2026-11-24, 674 entries:
+    // dev 97.1 / 100 / 0.0, dev_extra 99.6 / 100 / 0.0, dev_more 97.2 / 94.7 / 0.9,
+    // dev_four 90.5 / 100 / 1.4, dev_five 91.5 / 100 / 5.4, dev_six 88.6 / 100 / 5.4,
+    // dev_seven 80.5 / 94.3 / 3.8, calibration 93.5 / 95.4 / 4.5.
     for (file, in_domain, off_topic, max_confidently_wrong) in [
         ("dev.tsv", 0.966, 0.99, 0.01),
         ("dev_extra.tsv", 0.986, 0.99, 0.01),
         // Off-topic 95.8 → 94.7: "Security groups vs network ACLs — what's the difference?"
         // is answered since "Network ACLs" no longer matches AWS's border routers (issue 11).
         ("dev_more.tsv", 0.962, 0.937, 0.019),
-        ("dev_four.tsv", 0.885, 0.99, 0.037),
-        ("dev_five.tsv", 0.89, 0.99, 0.072),
-        ("calibration.tsv", 0.921, 0.944, 0.059),
+        ("dev_four.tsv", 0.895, 0.99, 0.024),
+        ("dev_five.tsv", 0.905, 0.99, 0.064),
+        // First contact: 81.1 / 97.1 / 6.5 (dev_six), 75.7 / 91.4 / 5.9 (dev_seven).
+        ("dev_six.tsv", 0.876, 0.99, 0.064),
+        ("dev_seven.tsv", 0.795, 0.933, 0.048),
+        ("calibration.tsv", 0.925, 0.944, 0.055),
     ] {
         let r = report(file);
         assert_levels(
@@ -185,19 +190,26 @@ fn assert_exam_levels(file: &str, min_exact: f64, max_wrong: f64) {
 
 #[test]
 fn held_out_exam_set_levels_do_not_drop() {
-    // Measured: 82.7% exact, 6.7% with a wrong pick (104 questions).
-    assert_exam_levels("exam.yaml", 0.817, 0.077);
+    // Measured: 84.6% exact, 4.8% with a wrong pick (104 questions; 80.8% / 12.5% on
+    // first contact).
+    assert_exam_levels("exam.yaml", 0.836, 0.058);
 }
 
 #[test]
 fn exam_dev_set_levels_do_not_drop() {
     // Measured: 98.3% exact, 0% with a wrong pick (60 questions).
     assert_exam_levels("exam_dev.yaml", 0.973, 0.01);
-    // Measured: 96.7% exact, 0% with a wrong pick (90 questions).
-    assert_exam_levels("exam_dev2.yaml", 0.957, 0.01);
+    // Measured: 97.8% exact, 0% with a wrong pick (90 questions).
+    assert_exam_levels("exam_dev2.yaml", 0.968, 0.01);
     // Measured: 93.3% exact, 0% with a wrong pick (90 questions).
     assert_exam_levels("exam_dev3.yaml", 0.923, 0.01);
-    // Measured: 91.2% exact, 1.2% with a wrong pick (80 questions; 77.5% / 11.2% on first
+    // Measured: 95.0% exact, 0% with a wrong pick (80 questions; 77.5% / 11.2% on first
     // contact).
-    assert_exam_levels("exam_dev4.yaml", 0.902, 0.022);
+    assert_exam_levels("exam_dev4.yaml", 0.94, 0.01);
+    // Measured: 88.8% exact, 0% with a wrong pick (80 questions; 75.0% / 7.5% on first
+    // contact).
+    assert_exam_levels("exam_dev5.yaml", 0.878, 0.01);
+    // Measured: 82.5% exact, 7.5% with a wrong pick (80 questions; 76.2% / 11.2% on first
+    // contact).
+    assert_exam_levels("exam_dev6.yaml", 0.815, 0.085);
 }
