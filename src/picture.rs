@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use resvg::{tiny_skia, usvg};
 
 use crate::kb::{KnowledgeBase, Owner, Stack};
+use crate::text::clip;
 
 /// At most this many services side by side.
 pub const MAX_SERVICES: usize = 3;
@@ -296,16 +297,6 @@ fn svg(
     }
     out.push_str("</svg>");
     (out, width, height, cells)
-}
-
-fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max - 1).collect();
-        t.push('…');
-        t
-    }
 }
 
 fn options() -> &'static usvg::Options<'static> {

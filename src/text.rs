@@ -11,6 +11,18 @@ pub fn owner_name(owner: Owner) -> &'static str {
     owner.name()
 }
 
+/// `s` cut to at most `max` (≥ 1) characters, with "…" when it was cut (Discord's field limits,
+/// the picture's cell widths).
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
 /// `srm-bot check` on a valid knowledge base.
 pub fn check_summary(dir: &str, s: &Summary) -> String {
     let mut out = String::new();
@@ -573,6 +585,13 @@ mod tests {
 
     fn framing(yes_no: Option<Party>, negated: bool) -> Framing {
         Framing { yes_no, negated }
+    }
+
+    #[test]
+    fn clip_cuts_by_characters_and_marks_the_cut() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("exactly10!", 10), "exactly10!");
+        assert_eq!(clip("ééééé", 3), "éé…");
     }
 
     #[test]

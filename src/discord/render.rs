@@ -16,7 +16,7 @@ use crate::matcher::{Answer, Verdict};
 use crate::quiz::session::{EndReason, Reveal, Standing};
 use crate::quiz::QuizQuestion;
 use crate::store::{BoardRow, Period, Scope};
-use crate::text;
+use crate::text::{self, clip};
 
 /// No @everyone, no roles, no users: nothing a message says pings anyone.
 pub fn no_pings() -> CreateAllowedMentions {
@@ -53,17 +53,6 @@ fn colour(owner: Owner) -> u32 {
         Owner::Aws => 0xFF9900,
         Owner::Customer => 0x3498DB,
         Owner::Shared => 0x9B59B6,
-    }
-}
-
-/// Discord's limits.
-fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max - 1).collect();
-        t.push('…');
-        t
     }
 }
 

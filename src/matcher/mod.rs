@@ -815,9 +815,9 @@ const CONTROL_LEVEL: [&str; 7] = [
 /// How far below the best match a shared control may be and still be the one asked about.
 const CONTROL_MARGIN: f32 = 0.25;
 
-/// Stems that ask about a control as a whole ("as a whole", "overall", "across the
-/// entire environment").
-const WHOLE: [&str; 6] = ["whole", "overal", "overall", "entir", "entire", "across"];
+/// Stems (as `Normalized::tokens` has them) that ask about a control as a whole ("as a
+/// whole", "overall", "across the entire environment").
+const WHOLE: [&str; 4] = ["whole", "overal", "entir", "across"];
 
 /// One "did you mean" choice in JSON.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -1,6 +1,5 @@
 //! The `srm-bot` binary's commands, run as a user runs them.
 
-use std::path::Path;
 use std::process::Command;
 
 fn srm_bot(args: &[&str]) -> (i32, String, String) {
@@ -46,22 +45,7 @@ fn check_passes_on_the_shipped_knowledge_base_and_prints_a_summary() {
 
 #[test]
 fn check_fails_with_exit_1_and_lists_the_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    std::fs::create_dir(dir.path().join("vocabulary")).unwrap();
-    for f in [
-        "vocabulary/services.yaml",
-        "vocabulary/synonyms.yaml",
-        "base.yaml",
-        "stacks.yaml",
-    ] {
-        std::fs::copy(fixtures.join("base").join(f), dir.path().join(f)).unwrap();
-    }
-    std::fs::copy(
-        fixtures.join("broken/bad_owner.yaml"),
-        dir.path().join("bad_owner.yaml"),
-    )
-    .unwrap();
+    let dir = crate::kb_validation::base_with(&["bad_owner.yaml"]);
     let (code, out, _) = srm_bot(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("1 error(s)"), "{out}");

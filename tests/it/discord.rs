@@ -679,20 +679,13 @@ async fn a_pasted_practice_question_through_ask_and_a_mention() {
     let _bot = Bot::start(&fake).await;
 
     // /ask takes one line: the options inline.
-    let id = fake.id();
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        command(
-            id,
-            11,
-            "ann",
-            "ask",
-            json!([{"name": "question", "type": 3, "value":
-                "Which of the following is a customer responsibility? A) Patching underlying infrastructure B) Physical security C) Patching Amazon EC2 instances D) Patching network infrastructure"}]),
-            0,
-        ),
-    );
-    let cb = callback(&fake, id).await;
+    let cb = slash(
+        &fake,
+        "ask",
+        "question",
+        "Which of the following is a customer responsibility? A) Patching underlying infrastructure B) Physical security C) Patching Amazon EC2 instances D) Patching network infrastructure",
+    )
+    .await;
     let data = &cb.body["data"];
     assert!(pings_nobody(data), "{:#}", cb.body);
     let embed = &data["embeds"][0];

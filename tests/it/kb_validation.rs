@@ -9,7 +9,7 @@ fn fixtures() -> PathBuf {
 }
 
 /// A knowledge dir made of the valid base plus the named broken files.
-fn base_with(broken: &[&str]) -> tempfile::TempDir {
+pub(crate) fn base_with(broken: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let base = fixtures().join("base");
     std::fs::create_dir(dir.path().join("vocabulary")).unwrap();
