@@ -566,6 +566,12 @@ const MODIFIED: &[&str] = &[
     "network",
     "records",
     "information",
+    "application",
+    "workload",
+    "environment",
+    "users",
+    "identities",
+    "resources",
 ];
 /// Nouns that say "whose job": "the customer's part", "AWS's responsibility".
 fn duty(word: &str) -> bool {
@@ -703,6 +709,17 @@ fn parties(w: &[Word]) -> Vec<(u8, Owner)> {
                 .iter()
                 .any(|n| n.is_some_and(|n| SUBJECT_VERBS.contains(&n)))
         {
+            score += 2;
+        }
+        // The first word of a clause ("AWS runs X; the customer accesses Y", "…, while
+        // AWS …") is its subject.
+        // "AWS and the customer" pairs two parties: no clause opens there.
+        let opens = |k: usize| {
+            i < k
+                || (prev(k).is_some_and(|p| matches!(p, "and" | "while" | "whereas" | "but"))
+                    && !(i > k && party_at(w, i - k - 1).is_some()))
+        };
+        if !w[i].possessive && !modifier && (opens(1) || (prev(1) == Some("the") && opens(2))) {
             score += 2;
         }
         if prev(1).is_some_and(|p| AUXILIARIES.contains(&p))
@@ -877,7 +894,10 @@ pub fn read_stem(stem: &str) -> Asks {
     // "Which TWO statements describe the customer's part…?" too, unless it asks which
     // are true.
     let truth = has(&q, &["true", "correct", "accurate", "false", "incorrect"]);
-    let statements = (has(&q, &["statement", "statements"]) && (truth || !party_duty))
+    // "Which statement best describes how the customer's responsibilities vary?"
+    let one_statement = has(&q, &["statement"]) && has(&q, &["best", "how"]);
+    let statements = (has(&q, &["statement", "statements"])
+        && (truth || !party_duty || one_statement))
         || (has(&q, &["describes", "describe"]) && !party_duty)
         || (truth && !has(&q, &["responsibility", "responsible"]));
     if statements {
@@ -928,6 +948,25 @@ pub struct Claim {
     pub alone: bool,
 }
 
+/// "The customer's responsibilities depend on the services it uses": it varies, so it is
+/// neither party's alone.
+fn varies(w: &[Word]) -> bool {
+    w.windows(2).any(|p| {
+        duty(&p[0].low)
+            && matches!(
+                p[1].low.as_str(),
+                "depend"
+                    | "depends"
+                    | "vary"
+                    | "varies"
+                    | "differ"
+                    | "differs"
+                    | "change"
+                    | "changes"
+            )
+    })
+}
+
 /// The claim a statement makes, if it names a party or says "shared".
 pub fn claim(statement: &str) -> Option<Claim> {
     let w = without_model(words(statement));
@@ -940,7 +979,7 @@ pub fn claim(statement: &str) -> Option<Claim> {
     // staff") outweighs the word "shared".
     let party = if has(&w, INHERIT) {
         Owner::Aws
-    } else if compound {
+    } else if compound || varies(&w) {
         Owner::Shared
     } else if aws != customer {
         if aws {
@@ -1171,12 +1210,19 @@ fn clauses(statement: &str) -> Vec<String> {
         .or_else(|| rest.strip_prefix("whereas "))
         .or_else(|| rest.strip_prefix("but "))
         .unwrap_or(rest);
-    out.push(rest.to_string());
+    // A last part that names no party is the tail of a list in the part before ("…,
+    // granting permissions, and enabling MFA").
+    match out.last_mut() {
+        Some(prev) if claim(rest).is_none() => {
+            prev.push_str(&statement[start..]);
+        }
+        _ => out.push(rest.to_string()),
+    }
     out
 }
 
 fn judge_claim(matcher: &Matcher, label: &str, query: &str) -> Judged {
-    let claim = claim(query);
+    let mut claim = claim(query);
     if claim.is_some_and(|c| c.compound) {
         let parts = clauses(query);
         if parts.len() > 1 {
@@ -1200,6 +1246,15 @@ fn judge_claim(matcher: &Matcher, label: &str, query: &str) -> Judged {
                 claim,
                 fits,
             };
+        }
+        // Both parties named, but in one clause ("AWS provides reports so customers can
+        // validate its controls"): the one most strongly made responsible is claimed.
+        let w = without_model(words(query));
+        if let (Some(c), Some((_, party)), false) =
+            (claim.as_mut(), party_of(&w, false), varies(&w))
+        {
+            c.party = party;
+            c.compound = false;
         }
     }
     // "S3 encrypts new objects by default, but choosing SSE-KMS remains the customer's
@@ -1275,6 +1330,9 @@ fn in_stem(
 /// The party an option starts with: "AWS, because…", "The hospital, by…", "Both AWS and
 /// the customer…".
 fn leading_party(option: &str) -> Option<Owner> {
+    if third_party(option) {
+        return None;
+    }
     let w = words(option);
     let first = w.iter().position(|x| x.low != "the")?;
     let head = &w[first..];
@@ -1283,6 +1341,14 @@ fn leading_party(option: &str) -> Option<Owner> {
         "aws" | "amazon" => Some(Owner::Aws),
         "neither" | "nothing" | "no" | "nobody" | "none" => None,
         x if CUSTOMER_WORDS.contains(&x) => Some(Owner::Customer),
+        // "The design agency": a short option naming the customer's kind.
+        _ if head.len() <= 3
+            && head
+                .iter()
+                .any(|x| CUSTOMER_WORDS.contains(&x.low.as_str())) =>
+        {
+            Some(Owner::Customer)
+        }
         // "The hospital, because…": an actor named before the comma.
         _ if option.split(',').next().is_some_and(|before| {
             before.split_whitespace().count() <= 3 && option.contains(',')
@@ -1306,6 +1372,35 @@ fn service_case(kb: &KnowledgeBase, id: &str) -> bool {
 
 /// Whether a stem asks what holds whichever service is used ("no matter which AWS
 /// service", "regardless of the service", "always").
+/// Someone who is neither AWS nor the customer ("The Linux vendor, which…", "The
+/// employees' internet service provider"): never the answer to whose job it is under
+/// the model.
+fn third_party(option: &str) -> bool {
+    let head = option.split(',').next().unwrap_or(option).to_lowercase();
+    let w: Vec<&str> = head
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|x| !x.is_empty())
+        .take(6)
+        .collect();
+    let cloud = w.iter().any(|x| matches!(*x, "cloud" | "aws" | "amazon"));
+    w.iter().any(|x| {
+        matches!(
+            *x,
+            "vendor"
+                | "vendors"
+                | "isp"
+                | "auditor"
+                | "auditors"
+                | "regulator"
+                | "manufacturer"
+                | "supplier"
+                | "reseller"
+                | "consultant"
+                | "consultancy"
+        ) || (*x == "provider" && !cloud)
+    })
+}
+
 fn for_every_service(stem: &str) -> bool {
     let lower = stem.to_lowercase();
     [
@@ -1314,6 +1409,7 @@ fn for_every_service(stem: &str) -> bool {
         "regardless of",
         "whatever service",
         "whichever service",
+        "whichever aws service",
         "any aws service",
         "every aws service",
         "all aws services",
@@ -1336,7 +1432,10 @@ fn who_options(matcher: &Matcher, stem: &str, options: &[Choice]) -> Option<Vec<
         return None;
     }
     let parties: Vec<Option<Owner>> = options.iter().map(|c| leading_party(&c.text)).collect();
-    if parties.iter().filter(|p| p.is_some()).count() * 2 < options.len() {
+    let named = (0..options.len())
+        .filter(|&i| parties[i].is_some() || third_party(&options[i].text))
+        .count();
+    if named * 2 < options.len() {
         return None;
     }
     let answer = matcher.best(stem);
@@ -1368,6 +1467,7 @@ fn who_options(matcher: &Matcher, stem: &str, options: &[Choice]) -> Option<Vec<
                     None => (reason.to_string(), matcher.best(reason)),
                 };
                 let fits = match (party, answer.owner()) {
+                    _ if third_party(&c.text) => Some(false),
                     (Some(p), Some(o)) => Some(p == o),
                     _ => None,
                 };
@@ -1447,6 +1547,13 @@ fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Cho
                 let query = in_context(matcher, kb, &text, &services);
                 let mut j = in_stem(kb, &c.text, query, |q| match asks.party {
                     None => {
+                        let mut j = judge_claim(matcher, &c.label, q);
+                        j.fits = j.fits.map(|f| f != asks.not);
+                        j
+                    }
+                    // "AWS trains its staff, and the customer trains its own": each
+                    // party doing its part, rightly, is a shared control.
+                    Some(Owner::Shared) if claim(q).is_some_and(|c| c.compound) => {
                         let mut j = judge_claim(matcher, &c.label, q);
                         j.fits = j.fits.map(|f| f != asks.not);
                         j

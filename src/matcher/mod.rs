@@ -60,6 +60,14 @@ pub fn calibrated(score: f32) -> f32 {
 pub const ANSWER_THRESHOLD: f32 = 0.45;
 /// At or above this score (and below `ANSWER_THRESHOLD`) it offers "did you mean" choices.
 pub const SUGGEST_THRESHOLD: f32 = 0.3;
+/// At or above this score (and below `ANSWER_THRESHOLD`) a question that asks whose job
+/// something is gets an answer when its `AGREE` best entries all have the same owner.
+/// Chosen on the development sets and `calibration.tsv` (1,500 in-domain questions): 27
+/// more right answers, no more wrong ones, two near-miss questions answered (the words
+/// that made them near-misses are now outside words).
+pub const AGREE_FLOOR: f32 = 0.35;
+/// How many of the best entries must agree on the owner.
+const AGREE: usize = 3;
 /// How many "did you mean" choices at most.
 pub const MAX_SUGGESTIONS: usize = 3;
 
@@ -652,6 +660,20 @@ impl Matcher {
             .filter(|&e| e != entry && Some(e) != via)
             .take(MAX_SUGGESTIONS)
             .collect();
+        // Unsure, but the closest entries all give the same owner: the owner is clear even
+        // if the entry is not ("who sets which ports on my rented machines are open?").
+        if (AGREE_FLOOR..ANSWER_THRESHOLD).contains(&score)
+            && q.asks_owner
+            && q.names_aws
+            && !(q.outside || q.how_to || q.fact)
+            && ranked.len() >= AGREE
+            && ranked
+                .iter()
+                .take(AGREE)
+                .all(|(e, _)| self.route(*e, &q, &asked).1 == owner)
+        {
+            score = ANSWER_THRESHOLD;
+        }
         if control.is_some() && score >= SUGGEST_THRESHOLD {
             score = score.max(ANSWER_THRESHOLD);
         }

@@ -435,6 +435,10 @@ pub struct Normalized {
     pub services: Vec<String>,
     /// The text asks about responsibility ("who", "my job", "AWS or me").
     pub cue: bool,
+    /// The text asks outright whose job something is ("who", "whose", "responsible").
+    pub asks_owner: bool,
+    /// The text names AWS, Amazon, an AWS service or the cloud.
+    pub names_aws: bool,
     /// The text is a how-to or fact question with no word that asks whose job it is.
     pub how_to: bool,
     /// A wh-question ("what is…", "which is better…") that neither asks whose job
@@ -846,6 +850,7 @@ impl Normalizer {
         }
         out.cue = flags.iter().any(|f| f & class::CUE != 0);
         let strong = flags.iter().any(|f| f & class::STRONG != 0);
+        out.asks_owner = strong;
         out.how_to = !strong
             && HOW_TO.iter().any(|pat| {
                 raw.windows(pat.len())
@@ -885,6 +890,7 @@ impl Normalizer {
                 && (i == 0 || !matches!(raw[i - 1].as_str(), "non" | "no" | "not" | "without"))
         });
         let names_service = !out.services.is_empty();
+        out.names_aws = says_aws || names_service || raw.iter().any(|w| w == "cloud");
         out.outside = (uses(&self.outside_providers) && !says_aws)
             || (uses(&self.outside_places) && !says_aws && !names_service);
         out
