@@ -909,30 +909,33 @@ pub fn read_stem(stem: &str) -> Asks {
             who: false,
         };
     }
-    let not = negated(&q);
-    let in_question = party_of(&q, true);
-    let named = in_question.or_else(|| party_of(&all, true));
-    let party = if has(&q, INHERIT) || (in_question.is_none() && has(&all, INHERIT)) {
+    Asks {
+        party: asked_party(&q, &all),
+        not: negated(&q),
+        count,
+        who: false,
+    }
+}
+
+/// The party a stem asks about (`q` its asking sentence, `all` the whole stem).
+fn asked_party(q: &[Word], all: &[Word]) -> Option<Owner> {
+    let in_question = party_of(q, true);
+    let named = in_question.or_else(|| party_of(all, true));
+    if has(q, INHERIT) || (in_question.is_none() && has(all, INHERIT)) {
         Some(Owner::Aws)
     } else if let Some((4.., p)) = named {
         // "the customer's part of the shared controls": the party, not "shared".
         Some(p)
-    } else if says_shared(&q) || (in_question.is_none() && says_shared(&all)) {
+    } else if says_shared(q) || (in_question.is_none() && says_shared(all)) {
         Some(Owner::Shared)
     } else if let Some((_, p)) = named {
         Some(p)
-    } else if has_phrase(&q, &["in", "the", "cloud"]) {
+    } else if has_phrase(q, &["in", "the", "cloud"]) {
         Some(Owner::Customer)
-    } else if has_phrase(&q, &["of", "the", "cloud"]) {
+    } else if has_phrase(q, &["of", "the", "cloud"]) {
         Some(Owner::Aws)
     } else {
         None
-    };
-    Asks {
-        party,
-        not,
-        count,
-        who: false,
     }
 }
 
@@ -1257,6 +1260,22 @@ fn judge_claim(matcher: &Matcher, label: &str, query: &str) -> Judged {
             c.compound = false;
         }
     }
+    // "Because S3 encrypts new objects by default, AWS now decides who can read them": the
+    // reason given is context; the claim after it is what is judged.
+    let lower = query.to_lowercase();
+    if ["because ", "since ", "now that ", "given that ", "as "]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
+        if let Some((_, after)) = query.split_once(", ") {
+            if self::claim(after).is_some() {
+                let mut judged = judge_claim(matcher, label, after);
+                judged.text = query.to_string();
+                judged.query = query.to_string();
+                return judged;
+            }
+        }
+    }
     // "S3 encrypts new objects by default, but choosing SSE-KMS remains the customer's
     // decision": a concession that names no party, then the claim.
     if let Some((before, after)) = query.split_once(", but ") {
@@ -1431,7 +1450,24 @@ fn who_options(matcher: &Matcher, stem: &str, options: &[Choice]) -> Option<Vec<
     if !has(&asking, &["who", "whose"]) && !which_party {
         return None;
     }
-    let parties: Vec<Option<Owner>> = options.iter().map(|c| leading_party(&c.text)).collect();
+    // "Lambda, automatically, …": an option that starts with a service names AWS.
+    let parties: Vec<Option<Owner>> = options
+        .iter()
+        .map(|c| {
+            let head = c.text.split(',').next().unwrap_or(&c.text);
+            match leading_party(&c.text) {
+                Some(Owner::Customer)
+                    if !matcher.normalize_as_written(head).services.is_empty()
+                        && !words(head)
+                            .iter()
+                            .any(|w| CUSTOMER_WORDS.contains(&w.low.as_str())) =>
+                {
+                    Some(Owner::Aws)
+                }
+                p => p,
+            }
+        })
+        .collect();
     let named = (0..options.len())
         .filter(|&i| parties[i].is_some() || third_party(&options[i].text))
         .count();
@@ -1530,6 +1566,14 @@ fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Cho
     let services = matcher.normalize(&stem).services;
     let named = party_of(&without_model(words(asking_sentence(&stem))), true).map(|(_, p)| p);
     let who = who_options(matcher, &stem, &options);
+    // "Which statement best describes 'security of the cloud'?" with options that claim
+    // nothing (noun phrases): it asks which of them is that party's.
+    if asks.party.is_none() && options.iter().all(|c| claim(&c.text).is_none()) {
+        asks.party = asked_party(
+            &without_model(words(asking_sentence(&stem))),
+            &without_model(words(&stem)),
+        );
+    }
     if who.is_some() {
         // The options name the parties: the question is whose it is.
         asks = Asks {

@@ -438,6 +438,11 @@ impl Matcher {
         self.normalizer.normalize(question, true)
     }
 
+    /// Normalises a text as written, without correcting typos ("lab" stays "lab").
+    pub fn normalize_as_written(&self, text: &str) -> Normalized {
+        self.normalizer.normalize(text, false)
+    }
+
     /// The best-scoring entries for `question` (at most 16), best first.
     pub fn rank(&self, question: &str) -> (Normalized, Vec<(usize, f32)>) {
         let q = self.normalize(question);
@@ -802,14 +807,20 @@ impl Matcher {
             if by_service && !by_services.contains(&case.owner) {
                 by_services.push(case.owner);
             }
-            // Both kinds of selector beat one; longer phrases beat shorter ones.
-            let specificity = 10 * usize::from(by_service) + words.unwrap_or(0);
+            // Both kinds of selector beat one, and a case's own words beat a service's
+            // default case ("physical security of the servers" for EC2 is the hardware
+            // case); longer phrases beat shorter ones.
+            let specificity = match (by_service, words) {
+                (true, Some(n)) => 20 + n,
+                (false, Some(n)) => 10 + n,
+                _ => 5,
+            };
             if best.is_none_or(|(b, _)| specificity > b) {
                 best = Some((specificity, case));
             }
         }
         let whole = q.tokens.iter().any(|t| WHOLE.contains(&t.as_str()));
-        if (by_words.len() > 1 && best.is_some_and(|(sp, _)| sp < 10))
+        if (by_words.len() > 1 && best.is_some_and(|(sp, _)| sp < 20))
             || (whole && by_services.len() > 1)
         {
             best = None;
