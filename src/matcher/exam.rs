@@ -433,6 +433,12 @@ const CUSTOMER_WORDS: &[&str] = &[
     "agency",
     "hospital",
     "insurer",
+    "district",
+    "school",
+    "university",
+    "lab",
+    "charity",
+    "publisher",
     "developer",
     "developers",
     "administrator",
@@ -921,7 +927,15 @@ pub fn read_stem(stem: &str) -> Asks {
 fn asked_party(q: &[Word], all: &[Word]) -> Option<Owner> {
     let in_question = party_of(q, true);
     let named = in_question.or_else(|| party_of(all, true));
-    if has(q, INHERIT) || (in_question.is_none() && has(all, INHERIT)) {
+    // "a shared control rather than an inherited one": the kind named first is asked.
+    let first = |w: &[Word], any: &[&str]| w.iter().position(|x| any.contains(&x.low.as_str()));
+    let shared_first = matches!(
+        (first(q, &["shared"]), first(q, INHERIT)),
+        (Some(s), Some(i)) if s < i
+    );
+    if shared_first {
+        Some(Owner::Shared)
+    } else if has(q, INHERIT) || (in_question.is_none() && has(all, INHERIT)) {
         Some(Owner::Aws)
     } else if let Some((4.., p)) = named {
         // "the customer's part of the shared controls": the party, not "shared".

@@ -150,6 +150,9 @@ struct EntryInfo {
     /// For a shared control as a whole (patch management, configuration management,
     /// awareness and training: shared, for no one service), its name (first keyword).
     shared_control: Option<String>,
+    /// AWS's own layer under every service (facilities, hardware, the global network):
+    /// as much about any service asked as that service's own entries.
+    every_service: bool,
 }
 
 /// A service, by its index in the vocabulary.
@@ -403,6 +406,9 @@ impl Matcher {
                     && e.services.is_empty())
                 .then(|| e.keywords.first().map(|k| k.to_lowercase()))
                 .flatten(),
+                every_service: e.services.is_empty()
+                    && e.owner == Owner::Aws
+                    && matches!(e.topic.as_str(), "physical" | "infrastructure"),
             })
             .collect();
         for g in 0..entries.len() {
@@ -583,7 +589,8 @@ impl Matcher {
             };
         }
         let hit = |svcs: &[Svc]| svcs.iter().any(|s| asked.contains(s));
-        if hit(&info.services) || info.cases.iter().any(|c| hit(&c.services)) {
+        if info.every_service || hit(&info.services) || info.cases.iter().any(|c| hit(&c.services))
+        {
             SAME_SERVICE
         } else if info.services.is_empty() {
             1.0
