@@ -843,7 +843,7 @@ impl Matcher {
 }
 
 /// Words that ask about a control as a whole, or how it is classified.
-const CONTROL_LEVEL: [&str; 7] = [
+const CONTROL_LEVEL: [&str; 14] = [
     "as a whole",
     "overall",
     "classified",
@@ -851,6 +851,13 @@ const CONTROL_LEVEL: [&str; 7] = [
     "classification of",
     "categor",
     "as a control",
+    "single control",
+    "as one control",
+    "one it control",
+    "as one it control",
+    "end to end",
+    "end-to-end",
+    "layer by layer",
 ];
 /// How far below the best match a shared control may be and still be the one asked about.
 const CONTROL_MARGIN: f32 = 0.25;

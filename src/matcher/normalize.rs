@@ -1206,6 +1206,8 @@ const TOOLS: &[&str] = &[
     "free",
     "pricing",
     "calculator",
+    "region",
+    "regions",
 ];
 
 /// Openings of questions that ask for a fact unless they name a party or responsibility.
