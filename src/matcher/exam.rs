@@ -365,7 +365,8 @@ struct Word {
 
 fn words(text: &str) -> Vec<Word> {
     let text = text.replace(['’', '‘'], "'");
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+    let words = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|w| !w.trim_matches('\'').is_empty())
         .map(|w| {
             let w = w.trim_matches('\'');
@@ -379,7 +380,22 @@ fn words(text: &str) -> Vec<Word> {
                 possessive,
             }
         })
-        .collect()
+        .collect::<Vec<Word>>();
+    // "AWS Support configures…" is AWS acting.
+    let mut out: Vec<Word> = Vec::with_capacity(words.len());
+    for w in words {
+        let after_aws = out
+            .last()
+            .is_some_and(|p| matches!(p.low.as_str(), "aws" | "amazon") && !p.possessive);
+        if after_aws && w.low == "support" {
+            if let Some(p) = out.last_mut() {
+                p.possessive = w.possessive;
+            }
+            continue;
+        }
+        out.push(w);
+    }
+    out
 }
 
 /// Drops "shared responsibility model" (it names the model, not a shared control).
@@ -770,9 +786,23 @@ const INHERIT: &[&str] = &["inherit", "inherits", "inherited", "inheriting"];
 
 /// Negations that are about the claim, not "…, not the customer" at the end.
 fn negated(w: &[Word]) -> bool {
+    let first_party = (0..w.len()).find(|&i| party_at(w, i).is_some());
     (0..w.len()).any(|i| {
         let no_longer = w[i].low == "no" && w.get(i + 1).is_some_and(|n| n.low == "longer");
-        if !NEGATIONS.contains(&w[i].low.as_str()) && !no_longer {
+        // "…with no security responsibilities at all".
+        let no_duty = w[i].low == "no" && w[i + 1..].iter().take(3).any(|n| duty(&n.low));
+        if !NEGATIONS.contains(&w[i].low.as_str()) && !no_longer && !no_duty {
+            return false;
+        }
+        // "AWS removes permissions that the roles do not use": a "not" inside a relative
+        // clause after the party is not the claim's.
+        let relative = first_party.is_some_and(|f| {
+            f < i
+                && w[f + 1..i]
+                    .iter()
+                    .any(|x| matches!(x.low.as_str(), "that" | "which" | "who" | "whom" | "where"))
+        });
+        if relative {
             return false;
         }
         let p = if w.get(i + 1).is_some_and(|n| n.low == "the") {
@@ -2078,6 +2108,20 @@ mod tests {
                 "Which of the following falls under security in the cloud? Select all that apply.",
                 (Some(Customer), false, Count::All),
             ),
+            // The kind named first is the one asked for.
+            (
+                "Which of the following is a shared control rather than an inherited one?",
+                (Some(Shared), false, one),
+            ),
+            // One statement that best describes how something varies: which is true.
+            (
+                "Which statement best describes how the customer's responsibilities vary?",
+                (None, false, one),
+            ),
+            (
+                "A school district moves its portal to Elastic Beanstalk. Which task does the district no longer do?",
+                (Some(Customer), true, one),
+            ),
         ] {
             assert_eq!(asks(stem), want, "{stem}");
         }
@@ -2106,6 +2150,33 @@ mod tests {
             Some((Shared, false))
         );
         assert_eq!(c("The model applies to AWS Lambda"), None);
+        // The first word of a clause is its subject; a party before a noun describes it.
+        assert_eq!(
+            c("AWS writes the security group rules that each customer application needs"),
+            Some((Aws, false))
+        );
+        // "not" in a relative clause is not the claim's; "AWS Support" is AWS acting.
+        assert_eq!(
+            c("AWS automatically removes permissions that a customer's IAM roles do not use"),
+            Some((Aws, false))
+        );
+        assert_eq!(
+            c("AWS Support configures the IAM roles in each customer account"),
+            Some((Aws, false))
+        );
+        assert_eq!(
+            c("Serverless services leave the customer with no security responsibilities at all"),
+            Some((Customer, true))
+        );
+        assert_eq!(
+            c("The customer's responsibilities depend on the AWS services it chooses"),
+            Some((Shared, false))
+        );
+        // Two parties paired by "and" open no second clause.
+        assert_eq!(
+            c("Classifying customer data is a shared control between AWS and the customer"),
+            Some((Shared, false))
+        );
         let aws = Claim {
             party: Aws,
             compound: false,
@@ -2137,5 +2208,25 @@ mod tests {
                 "with RDS AWS patches the OS"
             ]
         );
+        // A last part that names no party is the tail of a list.
+        assert_eq!(
+            clauses("AWS operates IAM, and the customer creates identities, grants permissions, and enables MFA"),
+            [
+                "AWS operates IAM",
+                "and the customer creates identities, grants permissions, and enables MFA"
+            ]
+        );
+    }
+
+    #[test]
+    fn third_parties_and_services_in_who_options() {
+        assert!(third_party(
+            "The Linux vendor, which connects to the instances"
+        ));
+        assert!(third_party("The employees' internet service provider"));
+        assert!(!third_party("AWS, because it is the cloud provider"));
+        assert!(!third_party("The startup, because it runs the instances"));
+        assert_eq!(leading_party("The design agency"), Some(Owner::Customer));
+        assert_eq!(leading_party("The Linux vendor, which patches them"), None);
     }
 }
