@@ -771,6 +771,8 @@ impl Normalizer {
         let mut in_focus: Vec<String> = Vec::new();
         // Services of the sentence just before a long text's question.
         let mut near_focus: Vec<String> = Vec::new();
+        // Services named by their name ("RDS Custom for Oracle"), not a descriptive alias.
+        let mut by_name: Vec<String> = Vec::new();
         let mut i = 0;
         while i < words.len() {
             let found = longest(&self.services, self.max_service, &words, i, &mut key);
@@ -778,6 +780,9 @@ impl Normalizer {
                 Some((len, (id, is_name))) => {
                     if !out.services.contains(id) {
                         out.services.push(id.clone());
+                    }
+                    if *is_name && !by_name.contains(id) {
+                        by_name.push(id.clone());
                     }
                     in_service[i..i + len].fill(*is_name);
                     if Self::after_not_this(&raw, i) || Self::moved_away_from(&raw, i) {
@@ -803,6 +808,14 @@ impl Normalizer {
         // A service the question is not using is never the one it asks about ("if we are
         // not using RDS", "instead of EC2").
         out.services.retain(|id| !negated.contains(id));
+        // "the DB instance" of "RDS Custom for Oracle" is that service's, not plain RDS's:
+        // a service found only by a descriptive alias gives way to a named variant of it.
+        out.services.retain(|id| {
+            by_name.contains(id)
+                || !by_name
+                    .iter()
+                    .any(|n| n != id && n.split('_').next() == Some(id.as_str()))
+        });
         // A long text's asking part decides which service it is about ("…runs EC2, S3
         // and RDS. Who patches the RDS engine?").
         let scenario = focus_from > 0 || focus_to < raw.len();

@@ -659,3 +659,60 @@ fn a_shared_control_named_and_asked_about_as_a_whole_is_shared() {
         Some(Owner::Customer)
     );
 }
+
+#[test]
+fn close_entries_that_agree_on_the_owner_give_an_answer() {
+    // No one entry matches well, but the closest ones are all the customer's.
+    let a = {
+        let (kb, m) = kb_and_matcher();
+        let _ = kb;
+        m.best("Who sets which ports on my rented machines in the AWS cloud are open to the world?")
+    };
+    assert_eq!(a.owner(), Some(Owner::Customer), "{a:?}");
+    // Without AWS or the cloud named, agreement alone is not enough ("who locks the
+    // laptop" is about an office, not AWS).
+    assert_eq!(
+        owner("At my company, is IT or the employee responsible for locking an unattended laptop?"),
+        None
+    );
+}
+
+#[test]
+fn aws_s_own_layer_is_about_every_service_asked() {
+    // EBS named, but the question is about the hardware underneath it.
+    assert_eq!(
+        owner("Do I have to replace the failed physical disks underneath my EBS volumes myself?"),
+        Some(Owner::Aws)
+    );
+    // A case's own words beat a service's default case: hardware under EC2 is AWS's.
+    assert_eq!(
+        owner(
+            "Who is responsible for the physical security of the servers hosting my EC2 instances?"
+        ),
+        Some(Owner::Aws)
+    );
+}
+
+#[test]
+fn a_shared_control_asked_about_as_one_control_is_shared() {
+    assert_eq!(
+        owner("We patch EC2 with Patch Manager and AWS patches the hosts. Considered as one IT control rather than layer by layer, who owns patch management?"),
+        Some(Owner::Shared)
+    );
+}
+
+#[test]
+fn the_reader_judges_the_claim_after_a_reason_and_sees_through_asides() {
+    let e = exam("True or false: Because AWS now requires MFA for root users, customers no longer have any responsibility for protecting their root user credentials.").unwrap();
+    assert_eq!(e.pick_labels(), vec!["False".to_string()]);
+    let q = "A startup runs its web app on Amazon EC2. A vulnerability is announced in the Linux distribution on the instances. Who must apply the patch?\n\
+             A. AWS, because Amazon EC2 is a managed service\n\
+             B. The startup, because guest OS patching is the customer's responsibility on EC2\n\
+             C. The Linux vendor, which connects to the instances to patch them";
+    assert_eq!(picks(q), Some(vec!["B".to_string()]));
+    let q = "Which of the following is a shared control rather than an inherited or customer-specific one?\n\
+             1. Physical and environmental controls\n\
+             2. Configuration management\n\
+             3. Zone security";
+    assert_eq!(picks(q), Some(vec!["2".to_string()]));
+}
