@@ -1335,6 +1335,20 @@ mod tests {
                     aliases: vec!["config rules".into()],
                     parent: None,
                 },
+                Service {
+                    id: "rds".into(),
+                    name: "Amazon RDS".into(),
+                    model: ServiceModel::Paas,
+                    aliases: vec!["db instance".into()],
+                    parent: None,
+                },
+                Service {
+                    id: "rds_custom_oracle".into(),
+                    name: "Amazon RDS Custom for Oracle".into(),
+                    model: ServiceModel::Paas,
+                    aliases: vec!["rds custom for oracle".into()],
+                    parent: None,
+                },
             ],
             synonyms: vec![
                 vec!["patch".into(), "update".into()],
@@ -1369,6 +1383,13 @@ mod tests {
         assert_eq!(terms(&n, "patch OS").len(), 2);
         assert_eq!(n.normalize("my EC2 box", true).services, ["ec2"]);
         assert_eq!(n.normalize("my virtual machine", true).services, ["ec2"]);
+        // "The DB instance" of a named variant is that variant's.
+        assert_eq!(
+            n.normalize("the DB instance on RDS Custom for Oracle", true)
+                .services,
+            ["rds_custom_oracle"]
+        );
+        assert_eq!(n.normalize("my DB instance", true).services, ["rds"]);
     }
 
     #[test]
