@@ -965,7 +965,9 @@ fn asked_party(q: &[Word], all: &[Word]) -> Option<Owner> {
     );
     if shared_first {
         Some(Owner::Shared)
-    } else if has(q, INHERIT) || (in_question.is_none() && has(all, INHERIT)) {
+    } else if has(q, INHERIT) || (in_question.is_none() && has(all, INHERIT) && !says_shared(q)) {
+        // ("…sorting controls into inherited, shared and customer-specific. Which should it
+        // record as a shared control?": the asking sentence's kind wins over the scene's.)
         Some(Owner::Aws)
     } else if let Some((4.., p)) = named {
         // "the customer's part of the shared controls": the party, not "shared".
@@ -1302,6 +1304,17 @@ fn judge_claim(matcher: &Matcher, label: &str, query: &str) -> Judged {
         {
             c.party = party;
             c.compound = false;
+        }
+    }
+    // "Responsibilities vary by service: with RDS, AWS patches the engine while …": what
+    // follows the colon is the claim.
+    if let Some((before, after)) = query.split_once(": ") {
+        let w = without_model(words(before));
+        if (self::claim(before).is_none() || varies(&w)) && self::claim(after).is_some() {
+            let mut judged = judge_claim(matcher, label, after);
+            judged.text = query.to_string();
+            judged.query = query.to_string();
+            return judged;
         }
     }
     // "Because S3 encrypts new objects by default, AWS now decides who can read them": the
@@ -2111,6 +2124,11 @@ mod tests {
             // The kind named first is the one asked for.
             (
                 "Which of the following is a shared control rather than an inherited one?",
+                (Some(Shared), false, one),
+            ),
+            // The asking sentence's kind wins over the scene's list of kinds.
+            (
+                "A team is sorting controls into inherited, shared and customer-specific groups. Which of the following should it record as a shared control?",
                 (Some(Shared), false, one),
             ),
             // One statement that best describes how something varies: which is true.

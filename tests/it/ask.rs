@@ -716,3 +716,9 @@ fn the_reader_judges_the_claim_after_a_reason_and_sees_through_asides() {
              3. Zone security";
     assert_eq!(picks(q), Some(vec!["2".to_string()]));
 }
+
+#[test]
+fn a_statement_that_says_it_varies_is_judged_on_what_follows_the_colon() {
+    let e = exam("True or false: Responsibilities vary by service: with Amazon RDS, AWS patches the database engine while the customer manages database users and their access.").unwrap();
+    assert_eq!(e.pick_labels(), vec!["True".to_string()]);
+}
