@@ -1384,6 +1384,9 @@ fn general(kb: &KnowledgeBase, entry: usize) -> bool {
     e.services.is_empty() && e.cases.iter().all(|c| c.services.is_empty())
 }
 
+/// How much better the bare option must match than the option in the stem's context.
+const PLAIN_MARGIN: f32 = 0.02;
+
 /// Answers an option in the stem's context, unless the option on its own is about
 /// something no service changes ("Power, network, and cooling") and matches that better.
 fn in_stem(
@@ -1398,7 +1401,13 @@ fn in_stem(
     }
     let plain = judge(text);
     match plain.known() {
-        Some((e, _)) if general(kb, e) && plain.answer.score > contextual.answer.score => plain,
+        // Clearly better, not by a hair: "Training its own employees" read with the stem's
+        // party ("the customer's own") carries more than the bare option.
+        Some((e, _))
+            if general(kb, e) && plain.answer.score > contextual.answer.score + PLAIN_MARGIN =>
+        {
+            plain
+        }
         _ => contextual,
     }
 }
