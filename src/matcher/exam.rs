@@ -1270,6 +1270,15 @@ fn clauses(statement: &str) -> Vec<String> {
     out
 }
 
+/// A statement judged on its claiming part (after a reason, a concession or a heading),
+/// shown as the whole statement.
+fn judged_on(matcher: &Matcher, label: &str, query: &str, part: &str) -> Judged {
+    let mut judged = judge_claim(matcher, label, part);
+    judged.text = query.to_string();
+    judged.query = query.to_string();
+    judged
+}
+
 fn judge_claim(matcher: &Matcher, label: &str, query: &str) -> Judged {
     let mut claim = claim(query);
     if claim.is_some_and(|c| c.compound) {
@@ -1311,10 +1320,7 @@ fn judge_claim(matcher: &Matcher, label: &str, query: &str) -> Judged {
     if let Some((before, after)) = query.split_once(": ") {
         let w = without_model(words(before));
         if (self::claim(before).is_none() || varies(&w)) && self::claim(after).is_some() {
-            let mut judged = judge_claim(matcher, label, after);
-            judged.text = query.to_string();
-            judged.query = query.to_string();
-            return judged;
+            return judged_on(matcher, label, query, after);
         }
     }
     // "Because S3 encrypts new objects by default, AWS now decides who can read them": the
@@ -1326,10 +1332,7 @@ fn judge_claim(matcher: &Matcher, label: &str, query: &str) -> Judged {
     {
         if let Some((_, after)) = query.split_once(", ") {
             if self::claim(after).is_some() {
-                let mut judged = judge_claim(matcher, label, after);
-                judged.text = query.to_string();
-                judged.query = query.to_string();
-                return judged;
+                return judged_on(matcher, label, query, after);
             }
         }
     }
@@ -1337,10 +1340,7 @@ fn judge_claim(matcher: &Matcher, label: &str, query: &str) -> Judged {
     // decision": a concession that names no party, then the claim.
     if let Some((before, after)) = query.split_once(", but ") {
         if self::claim(before).is_none() && self::claim(after).is_some() {
-            let mut judged = judge_claim(matcher, label, after);
-            judged.text = query.to_string();
-            judged.query = query.to_string();
-            return judged;
+            return judged_on(matcher, label, query, after);
         }
     }
     let answer = matcher.best(&claim_topic(query));
