@@ -1455,8 +1455,6 @@ fn service_case(kb: &KnowledgeBase, id: &str) -> bool {
     })
 }
 
-/// Whether a stem asks what holds whichever service is used ("no matter which AWS
-/// service", "regardless of the service", "always").
 /// Someone who is neither AWS nor the customer ("The Linux vendor, which…", "The
 /// employees' internet service provider"): never the answer to whose job it is under
 /// the model.
@@ -1486,6 +1484,8 @@ fn third_party(option: &str) -> bool {
     })
 }
 
+/// Whether a stem asks what holds whichever service is used ("no matter which AWS
+/// service", "regardless of the service", "always").
 fn for_every_service(stem: &str) -> bool {
     let lower = stem.to_lowercase();
     [

@@ -662,18 +662,20 @@ fn a_shared_control_named_and_asked_about_as_a_whole_is_shared() {
 
 #[test]
 fn close_entries_that_agree_on_the_owner_give_an_answer() {
-    // No one entry matches well, but the closest ones are all the customer's.
-    let a = {
-        let (kb, m) = kb_and_matcher();
-        let _ = kb;
-        m.best("Who sets which ports on my rented machines in the AWS cloud are open to the world?")
-    };
+    let (_, m) = kb_and_matcher();
+    // No one entry matches well enough, but the closest ones are all the customer's: the
+    // answer is given at the answer threshold, with the low confidence that goes with it.
+    let a = m.best("who decides how long and complicated our cloud console passwords have to be?");
     assert_eq!(a.owner(), Some(Owner::Customer), "{a:?}");
-    // Without AWS or the cloud named, agreement alone is not enough ("who locks the
-    // laptop" is about an office, not AWS).
-    assert_eq!(
-        owner("At my company, is IT or the employee responsible for locking an unattended laptop?"),
-        None
+    assert_eq!(a.score, srm_bot::matcher::ANSWER_THRESHOLD, "{a:?}");
+    assert!(a.confidence < 0.7, "{a:?}");
+    // The same words without AWS or the cloud named: agreement alone is not enough, so it
+    // offers choices instead.
+    let a = m.best("who decides how long and complicated our console passwords have to be?");
+    assert_eq!(a.owner(), None, "{a:?}");
+    assert!(
+        matches!(a.verdict, srm_bot::matcher::Verdict::Unsure { .. }),
+        "{a:?}"
     );
 }
 
@@ -721,4 +723,16 @@ fn the_reader_judges_the_claim_after_a_reason_and_sees_through_asides() {
 fn a_statement_that_says_it_varies_is_judged_on_what_follows_the_colon() {
     let e = exam("True or false: Responsibilities vary by service: with Amazon RDS, AWS patches the database engine while the customer manages database users and their access.").unwrap();
     assert_eq!(e.pick_labels(), vec!["True".to_string()]);
+}
+
+#[test]
+fn an_office_laptop_or_a_regulatory_fine_is_not_aws_s_model() {
+    assert_eq!(
+        owner("At my company, is IT or the employee responsible for locking an unattended laptop?"),
+        None
+    );
+    assert_eq!(
+        owner("Who pays the regulatory fine if a hospital leaks patient data?"),
+        None
+    );
 }
