@@ -154,7 +154,39 @@ struct EntryInfo {
     /// AWS's own layer under every service (facilities, hardware, the global network):
     /// as much about any service asked as that service's own entries.
     every_service: bool,
+    /// Which of the host and the guest operating system the entry is asked about.
+    layers: Layers,
 }
+
+/// The host operating system (AWS's, under the hypervisor) and the guest operating
+/// system (the customer's, in an instance) are asked about in the same words but one
+/// word apart: which of them a text names.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+struct Layers {
+    host: bool,
+    guest: bool,
+}
+
+impl Layers {
+    /// `host` counts only before the operating system ("the host OS"), never as a verb
+    /// ("the instance that hosts my site").
+    fn of(terms: &[normalize::Term]) -> Layers {
+        let os = |t: &normalize::Term| matches!(t.text.as_str(), "=os" | "operat");
+        Layers {
+            host: terms.windows(2).any(|w| w[0].text == "host" && os(&w[1])),
+            guest: terms.iter().any(|t| t.text == "guest"),
+        }
+    }
+
+    /// An entry about only the other layer than the one a question names.
+    fn other(self, entry: Layers) -> bool {
+        (self.host && !self.guest && entry.guest && !entry.host)
+            || (self.guest && !self.host && entry.host && !entry.guest)
+    }
+}
+
+/// The factor for an entry about the other operating-system layer than the one asked.
+const OTHER_LAYER: f32 = 0.8;
 
 /// A service, by its index in the vocabulary.
 type Svc = u16;
@@ -307,6 +339,7 @@ impl Matcher {
         let mut doc_terms: Vec<Vec<u32>> = Vec::new();
         let mut docs = Vec::new();
         let mut entry_services: Vec<Vec<String>> = Vec::new();
+        let mut entry_layers: Vec<Layers> = Vec::new();
         let mut scale: Vec<f32> = Vec::new();
         for (ei, (entry, texts)) in kb.entries().iter().zip(&raw).enumerate() {
             // Declared services are the truth; only an entry that declares none (and is
@@ -314,8 +347,14 @@ impl Matcher {
             let infer = entry.services.is_empty() && entry.cases.is_empty();
             let mut services = entry.services.clone();
             let mut seen_in_entry: Vec<u32> = Vec::new();
+            let mut layers = Layers::default();
             for (text, weight) in texts {
                 let n = normalizer.normalize(text, false);
+                if *weight != CONTEXT_WEIGHT {
+                    let l = Layers::of(&n.terms);
+                    layers.host |= l.host;
+                    layers.guest |= l.guest;
+                }
                 if infer && *weight != CONTEXT_WEIGHT {
                     for s in n.services {
                         if !services.contains(&s) {
@@ -358,6 +397,7 @@ impl Matcher {
                 });
             }
             entry_services.push(services);
+            entry_layers.push(layers);
         }
         let n = kb.entries().len().max(1) as f32;
         let idf: Vec<f32> = entry_df
@@ -388,7 +428,8 @@ impl Matcher {
             .entries()
             .iter()
             .zip(entry_services)
-            .map(|(e, services)| EntryInfo {
+            .zip(entry_layers)
+            .map(|((e, services), layers)| EntryInfo {
                 owner: e.owner,
                 services: ids_of(&services),
                 cases: e
@@ -410,6 +451,7 @@ impl Matcher {
                 every_service: e.services.is_empty()
                     && e.owner == Owner::Aws
                     && matches!(e.topic.as_str(), "physical" | "infrastructure"),
+                layers,
             })
             .collect();
         for g in 0..entries.len() {
@@ -489,6 +531,7 @@ impl Matcher {
         // in it, not that the document explains all of it.
         let long = qterms.len() >= 10;
         let asked = self.with_families(&q.services);
+        let layer = Layers::of(&q.terms);
         let mut ranked = SCRATCH.with(|cell| {
             let mut sc = cell.borrow_mut();
             sc.fit(self.docs.len(), self.entries.len());
@@ -540,7 +583,16 @@ impl Matcher {
                 .drain(..)
                 .map(|e| {
                     let s = std::mem::take(&mut best[e as usize]);
-                    (e as usize, s * self.service_factor(e as usize, &asked))
+                    let info = &self.entries[e as usize];
+                    let other = if layer.other(info.layers) {
+                        OTHER_LAYER
+                    } else {
+                        1.0
+                    };
+                    (
+                        e as usize,
+                        s * other * self.service_factor(e as usize, &asked),
+                    )
                 })
                 .collect();
             ranked

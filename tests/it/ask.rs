@@ -736,3 +736,21 @@ fn an_office_laptop_or_a_regulatory_fine_is_not_aws_s_model() {
         None
     );
 }
+
+#[test]
+fn the_host_os_and_the_guest_os_are_different_layers() {
+    // "Host OS" under EC2 is AWS's even though the question is worded like the guest-OS
+    // questions; the guest OS stays the customer's, and "host" as a verb changes nothing.
+    for q in [
+        "Does AWS keep the host OS under my EC2 instances patched?",
+        "who keeps the host operating system beneath my ec2 instances up to date",
+    ] {
+        assert_eq!(owner(q), Some(Owner::Aws), "{q}");
+    }
+    for q in [
+        "Does AWS keep the guest OS of my EC2 instances patched?",
+        "who patches the OS on the EC2 instances that host my app",
+    ] {
+        assert_eq!(owner(q), Some(Owner::Customer), "{q}");
+    }
+}
