@@ -600,7 +600,18 @@ fn duty(word: &str) -> bool {
     word.starts_with("responsib")
         || matches!(
             word,
-            "part" | "job" | "jobs" | "task" | "tasks" | "duty" | "duties" | "role" | "side"
+            "part"
+                | "job"
+                | "jobs"
+                | "task"
+                | "tasks"
+                | "duty"
+                | "duties"
+                | "role"
+                | "side"
+                | "decision"
+                | "choice"
+                | "call"
         )
 }
 
@@ -1052,6 +1063,22 @@ pub fn claim(statement: &str) -> Option<Claim> {
     })
 }
 
+/// Whether a statement compares amounts ("more … than", "fewer … than").
+fn compares(w: &[Word]) -> bool {
+    has(w, &["than"])
+        && has(
+            w,
+            &["more", "less", "fewer", "greater", "larger", "smaller"],
+        )
+}
+
+/// Whether a text says who does something ("AWS patches…", "…is the customer's job"),
+/// not only whose thing it is about ("…in the customer's account").
+fn asserts(text: &str) -> bool {
+    let w = without_model(words(text));
+    parties(&w).iter().any(|&(score, _)| score >= 1) || has(&w, INHERIT) || says_shared(&w)
+}
+
 impl Claim {
     /// Whether the claim holds when the thing is `owner`'s; `None` when a shared control
     /// is claimed for one party (partly true).
@@ -1345,6 +1372,25 @@ fn judge_claim(matcher: &Matcher, label: &str, query: &str) -> Judged {
     }
     let answer = matcher.best(&claim_topic(query));
     let fits = match (&answer.verdict, claim) {
+        // "The customer does more of X on EC2 than on S3" weighs one service against
+        // another: no single owner makes it true or false.
+        _ if compares(&without_model(words(query))) => None,
+        // No party made responsible, only named as whose thing it is: "…is applied
+        // automatically" says AWS does it; "each customer's workload is compliant" says
+        // nothing about whose job it is.
+        (Verdict::Known { owner, .. }, Some(c)) if !asserts(query) => {
+            if has(&words(query), &["automatically", "automatic"]) {
+                Claim {
+                    party: Owner::Aws,
+                    ..c
+                }
+                .holds(*owner)
+            } else if c.party == Owner::Customer {
+                None
+            } else {
+                c.holds(*owner)
+            }
+        }
         (Verdict::Known { owner, .. }, Some(c)) => c.holds(*owner),
         _ => None,
     };
@@ -1629,12 +1675,13 @@ fn resolve_pronouns(option: &str, party: Option<Owner>) -> String {
 
 fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Choice>) -> Exam {
     let mut asks = read_stem(&stem);
-    let services = matcher.normalize(&stem).services;
+    // The stem's services are the context of every option, wherever the stem names them.
+    let services = matcher.normalize(&stem).named;
     let named = party_of(&without_model(words(asking_sentence(&stem))), true).map(|(_, p)| p);
     let who = who_options(matcher, &stem, &options);
     // "Which statement best describes 'security of the cloud'?" with options that claim
     // nothing (noun phrases): it asks which of them is that party's.
-    if asks.party.is_none() && options.iter().all(|c| claim(&c.text).is_none()) {
+    if asks.party.is_none() && options.iter().all(|c| !asserts(&c.text)) {
         asks.party = asked_party(
             &without_model(words(asking_sentence(&stem))),
             &without_model(words(&stem)),

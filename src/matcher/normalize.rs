@@ -433,6 +433,9 @@ pub struct Framing {
 pub struct Normalized {
     pub terms: Vec<Term>,
     pub services: Vec<String>,
+    /// Every service the text names and uses, wherever it names it (`services` keeps a
+    /// long text's to those of its asking part).
+    pub named: Vec<String>,
     /// The text asks about responsibility ("who", "my job", "AWS or me").
     pub cue: bool,
     /// The text asks outright whose job something is ("who", "whose", "responsible").
@@ -816,6 +819,7 @@ impl Normalizer {
                     .iter()
                     .any(|n| n != id && n.split('_').next() == Some(id.as_str()))
         });
+        out.named = out.services.clone();
         // A long text's asking part decides which service it is about ("…runs EC2, S3
         // and RDS. Who patches the RDS engine?").
         let scenario = focus_from > 0 || focus_to < raw.len();

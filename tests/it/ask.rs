@@ -466,6 +466,19 @@ fn a_statement_question_judges_claims_and_leaves_the_rest() {
 }
 
 #[test]
+fn statements_that_name_no_doer_or_compare_are_read_for_what_they_say() {
+    let e = exam("Which statement about the AWS shared responsibility model is true?\nA. Guest operating system patches on the customer's Amazon EC2 instances are applied automatically.\nB. Failed hardware under the customer's workloads is replaced automatically.\nC. The customer patches more operating systems on Amazon EC2 than on AWS Lambda.\nD. Each customer's IAM users are kept in the customer's account.").unwrap();
+    // "…applied automatically" says AWS does it: false for the guest OS, true for hardware.
+    assert_eq!(e.options[0].fits, Some(false));
+    assert_eq!(e.options[1].fits, Some(true));
+    // A comparison between services has no single owner that makes it true or false.
+    assert_eq!(e.options[2].fits, None);
+    // "the customer's account" says whose thing it is, not whose job.
+    assert_eq!(e.options[3].fits, None);
+    assert_eq!(e.pick_labels(), vec!["B".to_string()]);
+}
+
+#[test]
 fn ask_json_has_an_exam_object_for_a_practice_question() {
     let (code, out) = srm_bot(
         &[
