@@ -967,7 +967,13 @@ pub fn read_stem(stem: &str) -> Asks {
 /// The party a stem asks about (`q` its asking sentence, `all` the whole stem).
 fn asked_party(q: &[Word], all: &[Word]) -> Option<Owner> {
     let in_question = party_of(q, true);
-    let named = in_question.or_else(|| party_of(all, true));
+    // The scene's party is asked about ("…what the customer must handle. Which items
+    // belong on the list?"), unless the asking sentence asks what happens ("AWS publishes
+    // a new base image. What must happen for the functions to receive the fix?").
+    let event = q
+        .first()
+        .is_some_and(|x| matches!(x.low.as_str(), "what" | "how"));
+    let named = in_question.or_else(|| (!event).then(|| party_of(all, true)).flatten());
     // "a shared control rather than an inherited one": the kind named first is asked.
     let first = |w: &[Word], any: &[&str]| w.iter().position(|x| any.contains(&x.low.as_str()));
     let shared_first = matches!(
@@ -1029,7 +1035,9 @@ fn varies(w: &[Word]) -> bool {
 
 /// The claim a statement makes, if it names a party or says "shared".
 pub fn claim(statement: &str) -> Option<Claim> {
-    let w = without_model(words(statement));
+    // "With Amazon RDS (not RDS Custom), the customer patches…": the aside's "not"
+    // narrows the service; it does not negate the claim.
+    let w = without_model(words(&without_asides(statement)));
     let named = parties(&w);
     // "AWS is responsible for X, and the customer for Y": both sides, so shared.
     let subjects = |p: Owner| named.iter().any(|&(s, q)| q == p && s >= 3);
@@ -1060,6 +1068,18 @@ pub fn claim(statement: &str) -> Option<Claim> {
             &w,
             &["solely", "only", "entirely", "fully", "alone", "sole"],
         ),
+    })
+}
+
+/// Whether a statement says something is or becomes so by itself ("…are automatically
+/// compliant", "…is automatically encrypted").
+fn happens_by_itself(statement: &str) -> bool {
+    let w = words(statement);
+    w.windows(2).any(|p| {
+        matches!(
+            p[0].low.as_str(),
+            "is" | "are" | "be" | "become" | "becomes" | "get" | "gets"
+        ) && matches!(p[1].low.as_str(), "automatically" | "auto")
     })
 }
 
@@ -1261,6 +1281,19 @@ const CLAUSE_BREAKS: &[&str] = &[
     " and the company",
 ];
 
+/// Whether a clause says AWS provides something ("AWS provides the security group
+/// firewall", "AWS offers Shield Standard").
+fn provides(clause: &str) -> bool {
+    let w = words(clause);
+    w.windows(2).any(|p| {
+        matches!(p[0].low.as_str(), "aws" | "amazon")
+            && matches!(
+                p[1].low.as_str(),
+                "provides" | "offers" | "supplies" | "gives" | "makes"
+            )
+    })
+}
+
 /// The clauses of a compound claim, each naming its own party.
 fn clauses(statement: &str) -> Vec<String> {
     let lower = statement.to_ascii_lowercase();
@@ -1312,6 +1345,14 @@ fn judge_claim(matcher: &Matcher, label: &str, query: &str) -> Judged {
         let parts = clauses(query);
         if parts.len() > 1 {
             // True when every clause holds; the answer shown is the first that fails.
+            // "AWS provides the security group firewall, and the customer configures its
+            // rules": AWS providing the tool is the model itself; the duty is in the rest.
+            let duties: Vec<&String> = parts.iter().filter(|p| !provides(p)).collect();
+            let parts: Vec<&String> = if duties.is_empty() {
+                parts.iter().collect()
+            } else {
+                duties
+            };
             let judged: Vec<Judged> = parts
                 .iter()
                 .map(|p| judge_claim(matcher, label, p))
@@ -1370,11 +1411,28 @@ fn judge_claim(matcher: &Matcher, label: &str, query: &str) -> Judged {
             return judged_on(matcher, label, query, after);
         }
     }
+    // "AWS Artifact gives customers AWS's audit reports, while customers remain responsible
+    // for the compliance of what they build": the clause that says whose duty it is.
+    for brk in [", but ", ", while ", ", whereas ", "; "] {
+        if let Some((before, after)) = query.split_once(brk) {
+            let duty_in = |t: &str| words(t).iter().any(|x| duty(&x.low));
+            if duty_in(after) && !duty_in(before) && self::claim(after).is_some() {
+                return judged_on(matcher, label, query, after);
+            }
+        }
+    }
     let answer = matcher.best(&claim_topic(query));
     let fits = match (&answer.verdict, claim) {
         // "The customer does more of X on EC2 than on S3" weighs one service against
         // another: no single owner makes it true or false.
         _ if compares(&without_model(words(query))) => None,
+        // "Applications that customers run on AWS are automatically compliant": whatever
+        // is said to happen by itself is claimed of AWS.
+        (Verdict::Known { owner, .. }, Some(c)) if happens_by_itself(query) => Claim {
+            party: Owner::Aws,
+            ..c
+        }
+        .holds(*owner),
         // No party made responsible, only named as whose thing it is: "…is applied
         // automatically" says AWS does it; "each customer's workload is compliant" says
         // nothing about whose job it is.
@@ -1673,12 +1731,49 @@ fn resolve_pronouns(option: &str, party: Option<Owner>) -> String {
         .join(" ")
 }
 
+/// What a "Which statement describes X?" stem is about (X), for options that open with
+/// "They" or "It".
+fn described(stem: &str) -> Option<String> {
+    let q = asking_sentence(stem);
+    let lower = q.to_lowercase();
+    let at = ["describes ", "describe ", "defines ", "define "]
+        .iter()
+        .find_map(|v| lower.find(v).map(|i| i + v.len()))?;
+    let subject = q[at..].trim_end_matches(['?', '.', ' ']).trim();
+    let subject = subject
+        .strip_prefix("the ")
+        .or_else(|| subject.strip_prefix("The "))
+        .unwrap_or(subject);
+    (!subject.is_empty() && subject.split_whitespace().count() <= 6).then(|| subject.to_string())
+}
+
+/// An option opening with "They"/"It" about what the stem describes, with the pronoun
+/// replaced ("They are controls a customer fully inherits" → "customer-specific controls
+/// are controls a customer fully inherits").
+fn resolve_subject(option: &str, subject: Option<&str>) -> String {
+    let Some(subject) = subject else {
+        return option.to_string();
+    };
+    match option.split_once(' ') {
+        Some((first, rest))
+            if matches!(
+                first.to_lowercase().as_str(),
+                "they" | "it" | "these" | "this"
+            ) =>
+        {
+            format!("{subject} {rest}")
+        }
+        _ => option.to_string(),
+    }
+}
+
 fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Choice>) -> Exam {
     let mut asks = read_stem(&stem);
     // The stem's services are the context of every option, wherever the stem names them.
     let services = matcher.normalize(&stem).named;
     let named = party_of(&without_model(words(asking_sentence(&stem))), true).map(|(_, p)| p);
     let who = who_options(matcher, &stem, &options);
+    let subject = described(&stem);
     // "Which statement best describes 'security of the cloud'?" with options that claim
     // nothing (noun phrases): it asks which of them is that party's.
     if asks.party.is_none() && options.iter().all(|c| !asserts(&c.text)) {
@@ -1700,7 +1795,7 @@ fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Cho
         options
             .into_iter()
             .map(|c| {
-                let text = resolve_pronouns(&c.text, named);
+                let text = resolve_subject(&resolve_pronouns(&c.text, named), subject.as_deref());
                 let query = in_context(matcher, kb, &text, &services);
                 let mut j = in_stem(kb, &c.text, query, |q| match asks.party {
                     None => {

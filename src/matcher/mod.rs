@@ -154,7 +154,8 @@ struct EntryInfo {
     /// AWS's own layer under every service (facilities, hardware, the global network):
     /// as much about any service asked as that service's own entries.
     every_service: bool,
-    /// Which of the host and the guest operating system the entry is asked about.
+    /// Which of the host and the guest operating system, and whose own thing ("AWS's own
+    /// staff", "our own staff"), the entry is asked about.
     layers: Layers,
 }
 
@@ -165,6 +166,9 @@ struct EntryInfo {
 struct Layers {
     host: bool,
     guest: bool,
+    /// "AWS's own staff" and "our own staff": whose thing the text says it is.
+    aws_side: bool,
+    customer_side: bool,
 }
 
 impl Layers {
@@ -175,13 +179,28 @@ impl Layers {
         Layers {
             host: terms.windows(2).any(|w| w[0].text == "host" && os(&w[1])),
             guest: terms.iter().any(|t| t.text == "guest"),
+            aws_side: terms.iter().any(|t| t.text == normalize::AWS_SIDE),
+            customer_side: terms.iter().any(|t| t.text == normalize::CUSTOMER_SIDE),
         }
     }
 
     /// An entry about only the other layer than the one a question names.
     fn other(self, entry: Layers) -> bool {
-        (self.host && !self.guest && entry.guest && !entry.host)
-            || (self.guest && !self.host && entry.host && !entry.guest)
+        let other = |a: bool, b: bool, ea: bool, eb: bool| a && !b && eb && !ea;
+        other(self.host, self.guest, entry.host, entry.guest)
+            || other(self.guest, self.host, entry.guest, entry.host)
+            || other(
+                self.aws_side,
+                self.customer_side,
+                entry.aws_side,
+                entry.customer_side,
+            )
+            || other(
+                self.customer_side,
+                self.aws_side,
+                entry.customer_side,
+                entry.aws_side,
+            )
     }
 }
 
@@ -354,6 +373,8 @@ impl Matcher {
                     let l = Layers::of(&n.terms);
                     layers.host |= l.host;
                     layers.guest |= l.guest;
+                    layers.aws_side |= l.aws_side;
+                    layers.customer_side |= l.customer_side;
                 }
                 if infer && *weight != CONTEXT_WEIGHT {
                     for s in n.services {
@@ -531,7 +552,13 @@ impl Matcher {
         // in it, not that the document explains all of it.
         let long = qterms.len() >= 10;
         let asked = self.with_families(&q.services);
-        let layer = Layers::of(&q.terms);
+        let mut layer = Layers::of(&q.terms);
+        // Whose own thing a long scenario names ("its own VPC", "our own HSMs") is rarely
+        // what it asks about.
+        if long {
+            layer.aws_side = false;
+            layer.customer_side = false;
+        }
         let mut ranked = SCRATCH.with(|cell| {
             let mut sc = cell.borrow_mut();
             sc.fit(self.docs.len(), self.entries.len());
@@ -850,7 +877,7 @@ impl Matcher {
             let words = case
                 .when
                 .iter()
-                .filter(|w| q.contains_phrase(w))
+                .filter(|w| q.affirms_phrase(w))
                 .map(Vec::len)
                 .max();
             let selected = match (case.services.is_empty(), case.when.is_empty()) {

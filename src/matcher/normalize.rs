@@ -466,7 +466,31 @@ impl Normalized {
                 .windows(phrase.len())
                 .any(|w| w.iter().zip(phrase).all(|(a, b)| a == b))
     }
+
+    /// Whether `phrase` occurs in the text other than right after a negation: "we have
+    /// not subscribed to Shield Advanced" does not select what subscribing selects.
+    pub fn affirms_phrase(&self, phrase: &[String]) -> bool {
+        !phrase.is_empty()
+            && self.tokens.windows(phrase.len()).enumerate().any(|(i, w)| {
+                w.iter().zip(phrase).all(|(a, b)| a == b)
+                    && !(i.saturating_sub(3)..i).any(|j| {
+                        let t = self.tokens[j].as_str();
+                        // "isn't configuring security groups AWS's job?" asks; it does
+                        // not negate what follows.
+                        NEGATORS.contains(&t)
+                            && !(t == "t"
+                                && j > 0
+                                && matches!(
+                                    self.tokens[j - 1].as_str(),
+                                    "isn" | "aren" | "wasn" | "weren"
+                                ))
+                    })
+            })
+    }
 }
+
+/// Tokens that negate the words right after them ("not", "never", the "t" of "don't").
+const NEGATORS: [&str; 6] = ["not", "t", "no", "never", "without", "nor"];
 
 /// The normaliser, built once from the vocabulary and every word of the knowledge base.
 pub struct Normalizer {
@@ -902,9 +926,17 @@ impl Normalizer {
                         .any(|w| w[0] == p[0] && w.iter().zip(p).all(|(a, b)| a == b))
                 })
         };
+        // "non-AWS", "nothing to do with AWS", "unrelated to AWS" name AWS only to say the
+        // question is not about it.
         let says_aws = raw.iter().enumerate().any(|(i, w)| {
+            let before = |n: usize, words: &[&str]| {
+                i >= n && raw[i - n..i].iter().zip(words).all(|(a, b)| a == b)
+            };
             matches!(w.as_str(), "aws" | "amazon" | "amazons")
                 && (i == 0 || !matches!(raw[i - 1].as_str(), "non" | "no" | "not" | "without"))
+                && !before(4, &["nothing", "to", "do", "with"])
+                && !before(2, &["unrelated", "to"])
+                && !before(2, &["outside", "of"])
         });
         let names_service = !out.services.is_empty();
         out.names_aws = says_aws || names_service || raw.iter().any(|w| w == "cloud");

@@ -767,3 +767,93 @@ fn the_host_os_and_the_guest_os_are_different_layers() {
         assert_eq!(owner(q), Some(Owner::Customer), "{q}");
     }
 }
+
+#[test]
+fn a_case_named_only_to_be_negated_is_not_selected() {
+    // "never subscribed to Shield Advanced" does not ask about Shield Advanced.
+    assert_eq!(
+        owner("We never subscribed to Shield Advanced. A UDP reflection attack hits our CloudFront distribution at the network layer. Who gives us the baseline protection against it?"),
+        Some(Owner::Aws)
+    );
+    assert_eq!(
+        owner("We subscribed to Shield Advanced. Who chooses which resources it protects?"),
+        Some(Owner::Customer)
+    );
+    assert_eq!(
+        owner("If we do not enable managed platform updates on Elastic Beanstalk, who applies platform updates?"),
+        Some(Owner::Customer)
+    );
+    // "Isn't X AWS's job?" asks; it does not negate X.
+    assert_eq!(
+        owner("Isn't configuring security groups AWS's job?"),
+        Some(Owner::Customer)
+    );
+}
+
+#[test]
+fn whose_own_staff_picks_between_entries_about_each_side() {
+    assert_eq!(
+        owner("who trains our own engineers to recognise phishing emails"),
+        Some(Owner::Customer)
+    );
+    assert_eq!(
+        owner("who trains AWS's own engineers on security procedures"),
+        Some(Owner::Aws)
+    );
+}
+
+#[test]
+fn naming_aws_only_to_rule_it_out_is_outside_aws() {
+    for q in [
+        "Who patches the servers in our server closet, which have nothing to do with AWS?",
+        "Who replaces the failed drive in the NAS box in our office?",
+    ] {
+        assert_eq!(owner(q), None, "{q}");
+    }
+}
+
+#[test]
+fn the_hardware_under_a_managed_service_is_aws_s() {
+    for q in [
+        "Amazon WorkSpaces: who maintains the physical host servers behind the desktops?",
+        "Amazon EMR: who maintains the physical servers under the cluster?",
+        "OpenSearch Service: who replaces the underlying hardware of a domain?",
+        "Elastic Beanstalk: who maintains the physical servers under my environment?",
+    ] {
+        assert_eq!(owner(q), Some(Owner::Aws), "{q}");
+    }
+}
+
+#[test]
+fn option_statements_are_read_for_their_claim() {
+    // A parenthesised "not" narrows the service; it does not negate the statement.
+    assert_eq!(
+        picks("True or false: On Amazon RDS (not RDS Custom), the customer applies the operating system patches."),
+        Some(vec!["False".to_string()])
+    );
+    // "What has to happen?" asks for the right action, not for the scene's party (AWS).
+    assert_eq!(
+        picks("A startup runs its functions on AWS Lambda with container images. AWS releases a patched base image. What has to happen for the functions to get the patch?\nA. Nothing; Lambda patches deployed images itself.\nB. The startup rebuilds its images on the new base image and redeploys.\nC. The startup turns on the Auto runtime update mode."),
+        Some(vec!["B".to_string()])
+    );
+    // What is said to be so "automatically" is claimed of AWS.
+    assert_eq!(
+        picks("True or false: Workloads that customers deploy on HIPAA eligible services are automatically HIPAA compliant."),
+        Some(vec!["False".to_string()])
+    );
+    // AWS providing the tool is the model; the duty is the customer's clause.
+    assert_eq!(
+        picks("Which statement about network ACLs is correct?\nA. AWS provides network ACLs, and the customer writes their rules.\nB. AWS writes the network ACL rules for each customer.\nC. Network ACL rules are part of the physical network AWS manages."),
+        Some(vec!["A".to_string()])
+    );
+    // The clause that says whose duty it is decides.
+    assert_eq!(
+        picks("Which statement is correct?\nA. AWS offers encryption features, while the customer is responsible for deciding what to encrypt.\nB. AWS is responsible for deciding which customer data is encrypted."),
+        Some(vec!["A".to_string()])
+    );
+    // "They" is what the stem describes.
+    assert_eq!(
+        picks("Which statement best describes inherited controls?\nA. They are controls the customer implements entirely on its own.\nB. They are controls a customer fully inherits from AWS, such as physical and environmental controls."),
+        Some(vec!["B".to_string()])
+    );
+}
