@@ -1464,7 +1464,14 @@ fn judge_claim(matcher: &Matcher, label: &str, query: &str) -> Judged {
 
 /// The option in the stem's context: the stem's services when the option names none.
 fn in_context(matcher: &Matcher, kb: &KnowledgeBase, option: &str, services: &[String]) -> String {
-    if services.is_empty() || !matcher.normalize(option).services.is_empty() {
+    // "…updates for the instances" or "the DB instance" names no service by name: in a
+    // stem about Amazon DocumentDB or RDS Custom for Oracle, they are that service's.
+    let n = matcher.normalize(option);
+    if services.is_empty()
+        || n.services
+            .iter()
+            .any(|s| n.by_name.contains(s) || services.contains(s))
+    {
         return option.to_string();
     }
     let names: Vec<&str> = services
@@ -1487,6 +1494,11 @@ fn general(kb: &KnowledgeBase, entry: usize) -> bool {
     let e = &kb.entries()[entry];
     e.services.is_empty() && e.cases.iter().all(|c| c.services.is_empty())
 }
+
+/// The fewest words of a case phrase in the stem that carry over to every option: a
+/// condition ("turned off managed platform updates"), not a verb the stem happens to use
+/// ("chooses RDS Custom").
+const CARRIED_CASE_WORDS: usize = 3;
 
 /// How much better the bare option must match than the option in the stem's context.
 const PLAIN_MARGIN: f32 = 0.02;
@@ -1767,7 +1779,38 @@ fn resolve_subject(option: &str, subject: Option<&str>) -> String {
     }
 }
 
+/// "Which is NOT Lambda's responsibility?": a service's responsibility is AWS's (the
+/// service is AWS running it), not the customer's, as "the school's responsibility" is.
+fn services_as_aws(matcher: &Matcher, stem: &str) -> String {
+    let tokens: Vec<&str> = stem.split(' ').collect();
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    for (i, t) in tokens.iter().enumerate() {
+        let owner = t
+            .strip_suffix("'s")
+            .or_else(|| t.strip_suffix("\u{2019}s"))
+            .filter(|name| name.starts_with(|c: char| c.is_uppercase()));
+        let before_duty = tokens.get(i + 1).is_some_and(|n| {
+            duty(
+                &n.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase(),
+            )
+        });
+        match owner {
+            Some(name)
+                if before_duty
+                    && !matches!(name, "AWS" | "Amazon")
+                    && !matcher.normalize(name).named.is_empty() =>
+            {
+                out.push("AWS's".to_string());
+            }
+            _ => out.push((*t).to_string()),
+        }
+    }
+    out.join(" ")
+}
+
 fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Choice>) -> Exam {
+    let stem = services_as_aws(matcher, &stem);
     let mut asks = read_stem(&stem);
     // The stem's services are the context of every option, wherever the stem names them.
     let services = matcher.normalize(&stem).named;
@@ -1797,7 +1840,7 @@ fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Cho
             .map(|c| {
                 let text = resolve_subject(&resolve_pronouns(&c.text, named), subject.as_deref());
                 let query = in_context(matcher, kb, &text, &services);
-                let mut j = in_stem(kb, &c.text, query, |q| match asks.party {
+                let judge = |q: &str| match asks.party {
                     None => {
                         let mut j = judge_claim(matcher, &c.label, q);
                         j.fits = j.fits.map(|f| f != asks.not);
@@ -1822,7 +1865,20 @@ fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Cho
                             fits,
                         }
                     }
-                });
+                };
+                let mut j = in_stem(kb, &c.text, query.clone(), judge);
+                // The stem selects a case of the general entry the option matched: "has
+                // turned off managed platform updates" makes "The company applies the
+                // platform update" the customer's case, not the "it depends" rule.
+                if let Some((e, _)) = j.known() {
+                    if let Some(words) = matcher.case_words_in(kb, e, &stem, CARRIED_CASE_WORDS) {
+                        let cased = in_stem(kb, &c.text, format!("{query} with {words}"), judge);
+                        let other = cased.known().is_some_and(|(k, _)| k != e);
+                        if other && cased.answer.via().is_some() {
+                            j = cased;
+                        }
+                    }
+                }
                 j.text = c.text;
                 j
             })

@@ -688,6 +688,33 @@ impl Matcher {
     }
 
     /// Answers `question`.
+    /// The words of `context` that select one of `entry`'s cases ("turned off managed
+    /// platform updates" in a practice question's stem), as the knowledge base writes them:
+    /// the longest affirmed phrase, of at least `min_len` words, of a case that names no
+    /// service or one `context` names.
+    pub fn case_words_in(
+        &self,
+        kb: &KnowledgeBase,
+        entry: usize,
+        context: &str,
+        min_len: usize,
+    ) -> Option<String> {
+        let q = self.normalize(context);
+        let cases = &kb.entries().get(entry)?.cases;
+        self.entries
+            .get(entry)?
+            .cases
+            .iter()
+            .zip(cases)
+            .filter(|(_, c)| {
+                c.services.is_empty() || c.services.iter().any(|s| q.named.contains(s))
+            })
+            .flat_map(|(info, c)| info.when.iter().zip(&c.when))
+            .filter(|(tokens, _)| tokens.len() >= min_len && q.affirms_phrase(tokens))
+            .max_by_key(|(tokens, _)| tokens.len())
+            .map(|(_, words)| words.clone())
+    }
+
     pub fn best(&self, question: &str) -> Answer {
         let (q, ranked) = self.rank(question);
         let Some(&(top, top_score)) = ranked.first() else {

@@ -436,6 +436,9 @@ pub struct Normalized {
     /// Every service the text names and uses, wherever it names it (`services` keeps a
     /// long text's to those of its asking part).
     pub named: Vec<String>,
+    /// Services the text names by their name ("Amazon Neptune"), not only by a
+    /// descriptive alias ("the DB instances").
+    pub by_name: Vec<String>,
     /// The text asks about responsibility ("who", "my job", "AWS or me").
     pub cue: bool,
     /// The text asks outright whose job something is ("who", "whose", "responsible").
@@ -844,6 +847,7 @@ impl Normalizer {
                     .any(|n| n != id && n.split('_').next() == Some(id.as_str()))
         });
         out.named = out.services.clone();
+        out.by_name = by_name;
         // A long text's asking part decides which service it is about ("…runs EC2, S3
         // and RDS. Who patches the RDS engine?").
         let scenario = focus_from > 0 || focus_to < raw.len();

@@ -857,3 +857,22 @@ fn option_statements_are_read_for_their_claim() {
         Some(vec!["B".to_string()])
     );
 }
+
+#[test]
+fn the_stem_s_condition_and_service_carry_to_every_option() {
+    // "has turned off managed platform updates" selects the case for every option.
+    assert_eq!(
+        picks("A media company runs its API on AWS Elastic Beanstalk and has turned off managed platform updates. A new platform version with security fixes is released. Which statement is correct?\nA. Elastic Beanstalk installs it anyway in the next maintenance window.\nB. The company has to apply the platform update itself.\nC. AWS patches the instances in place without telling anyone."),
+        Some(vec!["B".to_string()])
+    );
+    // A service's responsibility is AWS's, not "someone else's" like "the school's".
+    assert_eq!(
+        picks("Which of the following is NOT Lambda's responsibility?\nA. Patching the execution environment's operating system\nB. Writing secure function code\nC. Running the servers that host functions"),
+        Some(vec!["B".to_string()])
+    );
+    // "the DB instances" of a Neptune stem are Neptune's, not plain RDS's.
+    assert_eq!(
+        picks("For Amazon Neptune, which task is AWS's?\nA. Making operating system updates available for the DB instances\nB. Choosing which IAM principals may connect to the cluster\nC. Deciding whether the cluster is encrypted at rest"),
+        Some(vec!["A".to_string()])
+    );
+}
