@@ -78,11 +78,11 @@ fn held_out_test_set_levels_do_not_drop() {
     assert_levels(
         "test.tsv",
         &r,
-        // Measured: 92.3% / 97.1% / 4.5% (2026-11-24, 757 entries, threshold 0.45).
+        // Measured: 92.7% / 97.1% / 4.2% (2026-11-24, 873 entries, threshold 0.45).
         Levels {
-            in_domain: 0.913,
+            in_domain: 0.917,
             off_topic: 0.961,
-            max_confidently_wrong: 0.055,
+            max_confidently_wrong: 0.052,
         },
     );
 }
@@ -209,9 +209,9 @@ fn assert_exam_levels(file: &str, min_exact: f64, max_wrong: f64) {
 
 #[test]
 fn held_out_exam_set_levels_do_not_drop() {
-    // Measured: 87.5% exact, 5.8% with a wrong pick (104 questions; 80.8% / 12.5% on
-    // first contact, 84.6% / 4.8% at the start of the latest round).
-    assert_exam_levels("exam.yaml", 0.865, 0.068);
+    // Measured: 87.5% exact, 2.9% with a wrong pick (104 questions; 80.8% / 12.5% on
+    // first contact, 84.6% / 4.8% two rounds ago, 87.5% / 5.8% a round ago).
+    assert_exam_levels("exam.yaml", 0.865, 0.039);
 }
 
 #[test]
