@@ -376,6 +376,13 @@ fn picks(text: &str) -> Option<Vec<String>> {
     exam(text).map(|e| e.pick_labels())
 }
 
+/// The practice question `text` is read as one and gets exactly the picks `want`.
+#[track_caller]
+fn assert_picks(text: &str, want: &[&str]) {
+    let want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+    assert_eq!(picks(text), Some(want), "{text}");
+}
+
 #[test]
 fn the_issue_practice_question_picks_c() {
     let q = "Which of the following is a customer responsibility under the AWS shared responsibility model?\nA. Patching underlying infrastructure\nB. Physical security\nC. Patching Amazon EC2 instances\nD. Patching network infrastructure";
@@ -430,21 +437,21 @@ fn the_stem_s_service_applies_to_every_option() {
         )),
         Some(vec![])
     );
-    assert_eq!(
-        picks("A company moved its application from Amazon EC2 to AWS Lambda. Which of the following does AWS now manage?\n1. Patching the operating system\n2. The function code"),
-        Some(vec!["1".to_string()])
+    assert_picks(
+        "A company moved its application from Amazon EC2 to AWS Lambda. Which of the following does AWS now manage?\n1. Patching the operating system\n2. The function code",
+        &["1"],
     );
 }
 
 #[test]
 fn true_or_false_statements_get_true_or_false() {
-    assert_eq!(
-        picks("True or false: AWS is responsible for patching the guest operating system on Amazon EC2."),
-        Some(vec!["False".to_string()])
+    assert_picks(
+        "True or false: AWS is responsible for patching the guest operating system on Amazon EC2.",
+        &["False"],
     );
-    assert_eq!(
-        picks("True or false: the customer configures the security groups of its EC2 instances."),
-        Some(vec!["True".to_string()])
+    assert_picks(
+        "True or false: the customer configures the security groups of its EC2 instances.",
+        &["True"],
     );
 }
 
@@ -827,52 +834,52 @@ fn the_hardware_under_a_managed_service_is_aws_s() {
 #[test]
 fn option_statements_are_read_for_their_claim() {
     // A parenthesised "not" narrows the service; it does not negate the statement.
-    assert_eq!(
-        picks("True or false: On Amazon RDS (not RDS Custom), the customer applies the operating system patches."),
-        Some(vec!["False".to_string()])
+    assert_picks(
+        "True or false: On Amazon RDS (not RDS Custom), the customer applies the operating system patches.",
+        &["False"],
     );
     // "What has to happen?" asks for the right action, not for the scene's party (AWS).
-    assert_eq!(
-        picks("A startup runs its functions on AWS Lambda with container images. AWS releases a patched base image. What has to happen for the functions to get the patch?\nA. Nothing; Lambda patches deployed images itself.\nB. The startup rebuilds its images on the new base image and redeploys.\nC. The startup turns on the Auto runtime update mode."),
-        Some(vec!["B".to_string()])
+    assert_picks(
+        "A startup runs its functions on AWS Lambda with container images. AWS releases a patched base image. What has to happen for the functions to get the patch?\nA. Nothing; Lambda patches deployed images itself.\nB. The startup rebuilds its images on the new base image and redeploys.\nC. The startup turns on the Auto runtime update mode.",
+        &["B"],
     );
     // What is said to be so "automatically" is claimed of AWS.
-    assert_eq!(
-        picks("True or false: Workloads that customers deploy on HIPAA eligible services are automatically HIPAA compliant."),
-        Some(vec!["False".to_string()])
+    assert_picks(
+        "True or false: Workloads that customers deploy on HIPAA eligible services are automatically HIPAA compliant.",
+        &["False"],
     );
     // AWS providing the tool is the model; the duty is the customer's clause.
-    assert_eq!(
-        picks("Which statement about network ACLs is correct?\nA. AWS provides network ACLs, and the customer writes their rules.\nB. AWS writes the network ACL rules for each customer.\nC. Network ACL rules are part of the physical network AWS manages."),
-        Some(vec!["A".to_string()])
+    assert_picks(
+        "Which statement about network ACLs is correct?\nA. AWS provides network ACLs, and the customer writes their rules.\nB. AWS writes the network ACL rules for each customer.\nC. Network ACL rules are part of the physical network AWS manages.",
+        &["A"],
     );
     // The clause that says whose duty it is decides.
-    assert_eq!(
-        picks("Which statement is correct?\nA. AWS offers encryption features, while the customer is responsible for deciding what to encrypt.\nB. AWS is responsible for deciding which customer data is encrypted."),
-        Some(vec!["A".to_string()])
+    assert_picks(
+        "Which statement is correct?\nA. AWS offers encryption features, while the customer is responsible for deciding what to encrypt.\nB. AWS is responsible for deciding which customer data is encrypted.",
+        &["A"],
     );
     // "They" is what the stem describes.
-    assert_eq!(
-        picks("Which statement best describes inherited controls?\nA. They are controls the customer implements entirely on its own.\nB. They are controls a customer fully inherits from AWS, such as physical and environmental controls."),
-        Some(vec!["B".to_string()])
+    assert_picks(
+        "Which statement best describes inherited controls?\nA. They are controls the customer implements entirely on its own.\nB. They are controls a customer fully inherits from AWS, such as physical and environmental controls.",
+        &["B"],
     );
 }
 
 #[test]
 fn the_stem_s_condition_and_service_carry_to_every_option() {
     // "has turned off managed platform updates" selects the case for every option.
-    assert_eq!(
-        picks("A media company runs its API on AWS Elastic Beanstalk and has turned off managed platform updates. A new platform version with security fixes is released. Which statement is correct?\nA. Elastic Beanstalk installs it anyway in the next maintenance window.\nB. The company has to apply the platform update itself.\nC. AWS patches the instances in place without telling anyone."),
-        Some(vec!["B".to_string()])
+    assert_picks(
+        "A media company runs its API on AWS Elastic Beanstalk and has turned off managed platform updates. A new platform version with security fixes is released. Which statement is correct?\nA. Elastic Beanstalk installs it anyway in the next maintenance window.\nB. The company has to apply the platform update itself.\nC. AWS patches the instances in place without telling anyone.",
+        &["B"],
     );
     // A service's responsibility is AWS's, not "someone else's" like "the school's".
-    assert_eq!(
-        picks("Which of the following is NOT Lambda's responsibility?\nA. Patching the execution environment's operating system\nB. Writing secure function code\nC. Running the servers that host functions"),
-        Some(vec!["B".to_string()])
+    assert_picks(
+        "Which of the following is NOT Lambda's responsibility?\nA. Patching the execution environment's operating system\nB. Writing secure function code\nC. Running the servers that host functions",
+        &["B"],
     );
     // "the DB instances" of a Neptune stem are Neptune's, not plain RDS's.
-    assert_eq!(
-        picks("For Amazon Neptune, which task is AWS's?\nA. Making operating system updates available for the DB instances\nB. Choosing which IAM principals may connect to the cluster\nC. Deciding whether the cluster is encrypted at rest"),
-        Some(vec!["A".to_string()])
+    assert_picks(
+        "For Amazon Neptune, which task is AWS's?\nA. Making operating system updates available for the DB instances\nB. Choosing which IAM principals may connect to the cluster\nC. Deciding whether the cluster is encrypted at rest",
+        &["A"],
     );
 }
