@@ -2454,4 +2454,27 @@ mod tests {
         assert_eq!(leading_party("The design agency"), Some(Owner::Customer));
         assert_eq!(leading_party("The Linux vendor, which patches them"), None);
     }
+
+    #[test]
+    fn they_and_it_stand_for_what_the_stem_describes() {
+        let subject = described("Which statement best describes inherited controls?");
+        assert_eq!(subject.as_deref(), Some("inherited controls"));
+        assert_eq!(
+            resolve_subject("They are AWS's alone.", subject.as_deref()),
+            "inherited controls are AWS's alone."
+        );
+        assert_eq!(
+            resolve_subject("AWS runs them.", subject.as_deref()),
+            "AWS runs them."
+        );
+        assert_eq!(described("Which of the following is AWS's job?"), None);
+    }
+
+    #[test]
+    fn what_happens_by_itself_and_what_aws_provides() {
+        assert!(happens_by_itself("New objects are automatically encrypted"));
+        assert!(!happens_by_itself("The customer automates its backups"));
+        assert!(provides("AWS provides the security group firewall"));
+        assert!(!provides("the customer provides its own keys"));
+    }
 }

@@ -687,7 +687,6 @@ impl Matcher {
         }
     }
 
-    /// Answers `question`.
     /// The words of `context` that select one of `entry`'s cases ("turned off managed
     /// platform updates" in a practice question's stem), as the knowledge base writes them:
     /// the longest affirmed phrase, of at least `min_len` words, of a case that names no
@@ -715,6 +714,7 @@ impl Matcher {
             .map(|(_, words)| words.clone())
     }
 
+    /// Answers `question`.
     pub fn best(&self, question: &str) -> Answer {
         let (q, ranked) = self.rank(question);
         let Some(&(top, top_score)) = ranked.first() else {

@@ -1627,4 +1627,32 @@ mod tests {
         );
         assert_eq!(focus_terms(&q), ["=patch", "guest", "=os", "web", "shop"]);
     }
+
+    #[test]
+    fn a_negated_phrase_is_not_affirmed() {
+        let n = normalizer();
+        let managed = n.tokens("enable managed platform updates");
+        let q = n.normalize(
+            "if we do not enable managed platform updates, who patches?",
+            true,
+        );
+        assert!(q.contains_phrase(&managed));
+        assert!(!q.affirms_phrase(&managed));
+        let q = n.normalize("we enable managed platform updates; who patches?", true);
+        assert!(q.affirms_phrase(&managed));
+        // "Isn't X AWS's job?" asks about X; it does not negate it.
+        let groups = n.tokens("configuring security groups");
+        let q = n.normalize("isn't configuring security groups AWS's job?", true);
+        assert!(q.affirms_phrase(&groups));
+    }
+
+    #[test]
+    fn services_named_by_name_are_told_from_aliases() {
+        let n = normalizer();
+        let q = n.normalize("who patches the instance", true);
+        assert_eq!(q.services, ["ec2"]);
+        assert!(q.by_name.is_empty());
+        let q = n.normalize("who patches an Amazon EC2 instance", true);
+        assert_eq!(q.by_name, ["ec2"]);
+    }
 }

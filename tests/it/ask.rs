@@ -877,9 +877,13 @@ fn the_stem_s_condition_and_service_carry_to_every_option() {
         "Which of the following is NOT Lambda's responsibility?\nA. Patching the execution environment's operating system\nB. Writing secure function code\nC. Running the servers that host functions",
         &["B"],
     );
-    // "the DB instances" of a Neptune stem are Neptune's, not plain RDS's.
+    // "the instances" of a Neptune or DocumentDB stem are that service's, not EC2's.
     assert_picks(
-        "For Amazon Neptune, which task is AWS's?\nA. Making operating system updates available for the DB instances\nB. Choosing which IAM principals may connect to the cluster\nC. Deciding whether the cluster is encrypted at rest",
+        "For Amazon Neptune, which task is AWS's?\nA. Patching the operating system of the instances\nB. Choosing which IAM principals may connect to the cluster\nC. Deciding whether the cluster is encrypted at rest",
+        &["A"],
+    );
+    assert_picks(
+        "For Amazon DocumentDB, which task is AWS's?\nA. Applying operating system updates to the instances\nB. Creating the database users\nC. Deciding which applications may connect to the cluster",
         &["A"],
     );
 }
