@@ -793,6 +793,21 @@ fn has_phrase(w: &[Word], phrase: &[&str]) -> bool {
 const NEGATIONS: &[&str] = &[
     "not", "except", "isnt", "arent", "doesnt", "dont", "never", "wont", "cannot",
 ];
+/// Verbs that take a duty away ("removes the customer's responsibility").
+const REMOVES: &[&str] = &[
+    "remove",
+    "removes",
+    "removed",
+    "eliminate",
+    "eliminates",
+    "eliminated",
+    "relieve",
+    "relieves",
+    "relieved",
+    "eliminating",
+    "removing",
+    "relieving",
+];
 const INHERIT: &[&str] = &["inherit", "inherits", "inherited", "inheriting"];
 
 /// Negations that are about the claim, not "…, not the customer" at the end.
@@ -802,6 +817,12 @@ fn negated(w: &[Word]) -> bool {
         let no_longer = w[i].low == "no" && w.get(i + 1).is_some_and(|n| n.low == "longer");
         // "…with no security responsibilities at all".
         let no_duty = w[i].low == "no" && w[i + 1..].iter().take(3).any(|n| duty(&n.low));
+        // "…remove the customer's responsibility for IAM permissions".
+        let removes_duty =
+            REMOVES.contains(&w[i].low.as_str()) && w[i + 1..].iter().take(4).any(|n| duty(&n.low));
+        if removes_duty {
+            return true;
+        }
         if !NEGATIONS.contains(&w[i].low.as_str()) && !no_longer && !no_duty {
             return false;
         }
@@ -1340,7 +1361,19 @@ fn judged_on(matcher: &Matcher, label: &str, query: &str, part: &str) -> Judged 
 }
 
 fn judge_claim(matcher: &Matcher, label: &str, query: &str) -> Judged {
-    let mut claim = claim(query);
+    let mut claim = claim(query).or_else(|| {
+        // "Lambda will keep patching the runtime": a service doing something is AWS
+        // doing it.
+        service_acts(matcher, query).then(|| {
+            let w = without_model(words(query));
+            Claim {
+                party: Owner::Aws,
+                compound: false,
+                negated: negated(&w),
+                alone: false,
+            }
+        })
+    });
     if claim.is_some_and(|c| c.compound) {
         let parts = clauses(query);
         if parts.len() > 1 {
@@ -1460,6 +1493,100 @@ fn judge_claim(matcher: &Matcher, label: &str, query: &str) -> Judged {
         claim,
         fits,
     }
+}
+
+/// A statement without the reason given after its claim: "The team migrates the
+/// function, because Lambda may no longer patch it" claims only that the team migrates it.
+fn without_reason(statement: &str) -> &str {
+    let lower = statement.to_lowercase();
+    match REASONS.iter().filter_map(|r| lower.find(r)).min() {
+        Some(at) if at > 0 => {
+            let before = statement[..at].trim_end_matches([',', ' ']);
+            if claim(before).is_some() {
+                before
+            } else {
+                statement
+            }
+        }
+        _ => statement,
+    }
+}
+
+/// Where a claim turns to the reason for it.
+const REASONS: &[&str] = &[
+    ", because ",
+    " because ",
+    ", since ",
+    ", so that ",
+    " so that ",
+];
+
+/// What a service does, said with the service as the subject ("Lambda will keep…",
+/// "Amazon RDS automatically…").
+const SERVICE_ACTS: &[&str] = &[
+    "will",
+    "can",
+    "may",
+    "must",
+    "should",
+    "does",
+    "automatically",
+    "always",
+    "never",
+    "patches",
+    "applies",
+    "encrypts",
+    "manages",
+    "handles",
+    "replaces",
+    "backs",
+    "moves",
+    "updates",
+    "rotates",
+    "keeps",
+    "runs",
+    "monitors",
+    "maintains",
+    "provides",
+    "stores",
+    "deletes",
+    "creates",
+    "publishes",
+    "performs",
+    "takes",
+    "upgrades",
+    "installs",
+    "configures",
+    "fixes",
+    "secures",
+    "protects",
+    "replicates",
+    "restores",
+    "migrates",
+];
+
+/// Whether a statement opens with a service (by its name) acting: "Lambda will keep
+/// applying patches", "Amazon RDS automatically backs up…".
+fn service_acts(matcher: &Matcher, statement: &str) -> bool {
+    let tokens: Vec<&str> = statement.split_whitespace().collect();
+    let start = usize::from(
+        tokens
+            .first()
+            .is_some_and(|t| t.eq_ignore_ascii_case("the")),
+    );
+    (1..=5).rev().any(|k| {
+        let Some(next) = tokens.get(start + k) else {
+            return false;
+        };
+        let next = next
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        if !SERVICE_ACTS.contains(&next.as_str()) {
+            return false;
+        }
+        let n = matcher.normalize_as_written(&tokens[start..start + k].join(" "));
+        !n.by_name.is_empty() && n.terms.iter().all(|t| t.service || t.framing)
+    })
 }
 
 /// The option in the stem's context: the stem's services when the option names none.
@@ -1839,6 +1966,11 @@ fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Cho
             .into_iter()
             .map(|c| {
                 let text = resolve_subject(&resolve_pronouns(&c.text, named), subject.as_deref());
+                let text = if asks.party.is_none() {
+                    without_reason(&text).to_string()
+                } else {
+                    text
+                };
                 let query = in_context(matcher, kb, &text, &services);
                 let judge = |q: &str| match asks.party {
                     None => {
@@ -1866,13 +1998,13 @@ fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Cho
                         }
                     }
                 };
-                let mut j = in_stem(kb, &c.text, query.clone(), judge);
+                let mut j = in_stem(kb, &text, query.clone(), judge);
                 // The stem selects a case of the general entry the option matched: "has
                 // turned off managed platform updates" makes "The company applies the
                 // platform update" the customer's case, not the "it depends" rule.
                 if let Some((e, _)) = j.known() {
                     if let Some(words) = matcher.case_words_in(kb, e, &stem, CARRIED_CASE_WORDS) {
-                        let cased = in_stem(kb, &c.text, format!("{query} with {words}"), judge);
+                        let cased = in_stem(kb, &text, format!("{query} with {words}"), judge);
                         let other = cased.known().is_some_and(|(k, _)| k != e);
                         if other && cased.answer.via().is_some() {
                             j = cased;
@@ -2366,6 +2498,11 @@ mod tests {
             Some((Customer, false))
         );
         assert_eq!(c("AWS does not manage IAM users"), Some((Aws, true)));
+        // Taking a duty away denies it.
+        assert_eq!(
+            c("Serverless services remove the customer's responsibility for IAM permissions"),
+            Some((Customer, true))
+        );
         assert_eq!(
             c("Customers inherit the physical controls from AWS"),
             Some((Aws, false))
@@ -2476,5 +2613,22 @@ mod tests {
         assert!(!happens_by_itself("The customer automates its backups"));
         assert!(provides("AWS provides the security group firewall"));
         assert!(!provides("the customer provides its own keys"));
+    }
+
+    #[test]
+    fn a_reason_after_the_claim_is_set_apart() {
+        assert_eq!(
+            without_reason("The team must migrate it, because Lambda may no longer patch it"),
+            "The team must migrate it"
+        );
+        // No claim before the reason: the statement stays whole.
+        assert_eq!(
+            without_reason("Patching it because Lambda no longer does"),
+            "Patching it because Lambda no longer does"
+        );
+        assert_eq!(
+            without_reason("AWS patches the hosts"),
+            "AWS patches the hosts"
+        );
     }
 }

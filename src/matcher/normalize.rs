@@ -941,12 +941,27 @@ impl Normalizer {
                 && !before(4, &["nothing", "to", "do", "with"])
                 && !before(2, &["unrelated", "to"])
                 && !before(2, &["outside", "of"])
+                && !before(1, &["outside"])
+                && !before(2, &["nothing", "on"])
+                && !Self::denied_link(&raw, i)
         });
         let names_service = !out.services.is_empty();
         out.names_aws = says_aws || names_service || raw.iter().any(|w| w == "cloud");
         out.outside = (uses(&self.outside_providers) && !says_aws)
             || (uses(&self.outside_places) && !says_aws && !names_service);
         out
+    }
+
+    /// Whether AWS, at `i`, is named only to deny a link to it: "servers that aren't
+    /// connected to AWS at all", "not hosted on AWS".
+    fn denied_link(raw: &[String], i: usize) -> bool {
+        let prep = i.checked_sub(1).map(|j| raw[j].as_str());
+        if !matches!(prep, Some("to" | "on" | "in" | "with")) {
+            return false;
+        }
+        raw[i.saturating_sub(5)..i - 1]
+            .iter()
+            .any(|w| NEGATORS.contains(&w.as_str()))
     }
 
     /// Where the asking part of a long text starts (0 for a short text): the last

@@ -814,9 +814,16 @@ fn naming_aws_only_to_rule_it_out_is_outside_aws() {
     for q in [
         "Who patches the servers in our server closet, which have nothing to do with AWS?",
         "Who replaces the failed drive in the NAS box in our office?",
+        "Who patches the servers in our colo cage that aren't connected to AWS at all?",
+        "Who patches the file server in our office, with nothing on AWS?",
     ] {
         assert_eq!(owner(q), None, "{q}");
     }
+    // "connected" is an ordinary word, not Amazon Connect.
+    assert_eq!(
+        owner("Who patches the EC2 instances connected to our VPN?"),
+        Some(Owner::Customer)
+    );
 }
 
 #[test]
@@ -885,5 +892,16 @@ fn the_stem_s_condition_and_service_carry_to_every_option() {
     assert_picks(
         "For Amazon DocumentDB, which task is AWS's?\nA. Applying operating system updates to the instances\nB. Creating the database users\nC. Deciding which applications may connect to the cluster",
         &["A"],
+    );
+}
+
+#[test]
+fn a_reason_after_the_claim_and_a_service_as_the_subject() {
+    // "…, because Lambda may no longer patch it" is the reason, not a negated claim; and
+    // "Lambda will keep patching…" is AWS doing it, which the deprecation entry says is
+    // not so.
+    assert_picks(
+        "A team runs a function on a Lambda runtime that has been deprecated. Which statement is correct?\nA. Lambda will keep applying security patches to the deprecated runtime forever\nB. The team must migrate the function to a supported runtime, because Lambda may no longer patch a deprecated runtime",
+        &["B"],
     );
 }
