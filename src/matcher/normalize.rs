@@ -492,6 +492,20 @@ impl Normalized {
     }
 }
 
+/// Words that link something to AWS ("connected to", "hosted on", "running in").
+const LINKS: &[&str] = &[
+    "connected",
+    "linked",
+    "hosted",
+    "running",
+    "deployed",
+    "attached",
+    "tied",
+    "related",
+    "migrated",
+    "moved",
+];
+
 /// Tokens that negate the words right after them ("not", "never", the "t" of "don't").
 const NEGATORS: [&str; 6] = ["not", "t", "no", "never", "without", "nor"];
 
@@ -953,15 +967,17 @@ impl Normalizer {
     }
 
     /// Whether AWS, at `i`, is named only to deny a link to it: "servers that aren't
-    /// connected to AWS at all", "not hosted on AWS".
+    /// connected to AWS at all", "not hosted on AWS" (a linking word and its preposition
+    /// right before AWS, a negation just before them; "can't log in to AWS" is no such
+    /// denial).
     fn denied_link(raw: &[String], i: usize) -> bool {
-        let prep = i.checked_sub(1).map(|j| raw[j].as_str());
-        if !matches!(prep, Some("to" | "on" | "in" | "with")) {
+        if i < 3 || !matches!(raw[i - 1].as_str(), "to" | "on" | "in" | "with") {
             return false;
         }
-        raw[i.saturating_sub(5)..i - 1]
-            .iter()
-            .any(|w| NEGATORS.contains(&w.as_str()))
+        LINKS.contains(&raw[i - 2].as_str())
+            && raw[i.saturating_sub(5)..i - 2]
+                .iter()
+                .any(|w| NEGATORS.contains(&w.as_str()))
     }
 
     /// Where the asking part of a long text starts (0 for a short text): the last
@@ -1669,5 +1685,20 @@ mod tests {
         assert!(q.by_name.is_empty());
         let q = n.normalize("who patches an Amazon EC2 instance", true);
         assert_eq!(q.by_name, ["ec2"]);
+    }
+
+    #[test]
+    fn aws_named_only_to_deny_a_link() {
+        let raw = |t: &str| t.split(' ').map(String::from).collect::<Vec<_>>();
+        let at_aws = |r: &[String]| r.iter().position(|w| w == "aws").unwrap();
+        let r = raw("servers that aren t connected to aws at all");
+        assert!(Normalizer::denied_link(&r, at_aws(&r)));
+        let r = raw("servers not hosted on aws");
+        assert!(Normalizer::denied_link(&r, at_aws(&r)));
+        // Not being able to log in is no denial of a link.
+        let r = raw("if i can not log in to aws");
+        assert!(!Normalizer::denied_link(&r, at_aws(&r)));
+        let r = raw("servers connected to aws");
+        assert!(!Normalizer::denied_link(&r, at_aws(&r)));
     }
 }

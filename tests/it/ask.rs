@@ -896,12 +896,21 @@ fn the_stem_s_condition_and_service_carry_to_every_option() {
 }
 
 #[test]
-fn a_reason_after_the_claim_and_a_service_as_the_subject() {
-    // "…, because Lambda may no longer patch it" is the reason, not a negated claim; and
-    // "Lambda will keep patching…" is AWS doing it, which the deprecation entry says is
-    // not so.
+fn a_reason_after_the_claim_is_not_the_claim() {
+    // "…, because Lambda may no longer patch a deprecated runtime" is the reason; its "no
+    // longer" does not negate "the team must migrate the function".
     assert_picks(
         "A team runs a function on a Lambda runtime that has been deprecated. Which statement is correct?\nA. Lambda will keep applying security patches to the deprecated runtime forever\nB. The team must migrate the function to a supported runtime, because Lambda may no longer patch a deprecated runtime",
         &["B"],
+    );
+}
+
+#[test]
+fn a_service_as_the_subject_of_an_action_is_aws_acting() {
+    // Neither option names a party: "Lambda patches…" claims AWS does it (true), "Lambda
+    // writes…" claims AWS writes the function's code (false).
+    assert_picks(
+        "Which statement about AWS Lambda is correct?\nA. Lambda patches the operating system of the execution environment\nB. Lambda writes and secures the code of each function",
+        &["A"],
     );
 }

@@ -79,11 +79,12 @@ fn held_out_test_set_levels_do_not_drop() {
     assert_levels(
         "test.tsv",
         &r,
-        // Measured: 92.7% / 97.1% / 4.2% (2026-11-24, 873 entries, threshold 0.45).
+        // Measured: 92.3% / 97.1% / 4.5% (2026-11-24, 1,061 entries, threshold 0.45;
+        // 92.7% / 97.1% / 4.2% on 873 entries).
         Levels {
-            in_domain: 0.917,
+            in_domain: 0.913,
             off_topic: 0.961,
-            max_confidently_wrong: 0.052,
+            max_confidently_wrong: 0.055,
         },
     );
 }
@@ -214,9 +215,10 @@ fn assert_exam_levels(file: &str, min_exact: f64, max_wrong: f64) {
 
 #[test]
 fn held_out_exam_set_levels_do_not_drop() {
-    // Measured: 87.5% exact, 2.9% with a wrong pick (104 questions; 80.8% / 12.5% on
-    // first contact, 84.6% / 4.8% two rounds ago, 87.5% / 5.8% a round ago).
-    assert_exam_levels("exam.yaml", 0.865, 0.039);
+    // Measured: 88.5% exact, 2.9% with a wrong pick (104 questions; 80.8% / 12.5% on
+    // first contact, 84.6% / 4.8% three rounds ago, 87.5% / 5.8% two rounds ago, 87.5% /
+    // 2.9% a round ago).
+    assert_exam_levels("exam.yaml", 0.875, 0.039);
 }
 
 #[test]
