@@ -10,7 +10,8 @@ use super::files::Files;
 use super::position::NodePath;
 use super::source::{Diagnostic, LoadError, SourceFile};
 use super::{
-    Case, ControlCategory, Entry, KnowledgeBase, Origin, Owner, Service, Source, Stacks, Vocabulary,
+    AppliesTo, Case, ControlCategory, Entry, KnowledgeBase, Origin, Owner, Service, Source, Stacks,
+    Vocabulary,
 };
 
 /// Sub-directories of the knowledge directory that do not hold entry files.
@@ -47,6 +48,7 @@ struct RawEntry {
     #[serde(default)]
     related: Vec<String>,
     layer: Option<String>,
+    applies_to: Option<AppliesTo>,
 }
 
 #[derive(Deserialize)]
@@ -416,6 +418,13 @@ fn check_entry(
             problem(at.key("phrasings").index(j), "empty phrasing".into());
         }
     }
+    if e.applies_to.is_some() && !e.services.is_empty() {
+        problem(
+            at.key("applies_to"),
+            "an entry that holds for every service names none: drop `services` or `applies_to`"
+                .into(),
+        );
+    }
     if e.owner == Owner::Shared {
         for (name, value) in [
             ("aws_does", &e.aws_does),
@@ -486,6 +495,7 @@ fn check_entry(
         cases: e.cases,
         related: e.related,
         layer: e.layer,
+        applies_to: e.applies_to,
     })
 }
 

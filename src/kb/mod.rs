@@ -66,6 +66,20 @@ pub enum ControlCategory {
     CustomerSpecific,
 }
 
+/// The services an entry that names none holds for, when AWS says it of every service
+/// ("configuration and IT controls are a shared responsibility", in every service's
+/// security chapter): a question about any of them is as much about the entry as about
+/// that service's own entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppliesTo {
+    /// Every service.
+    EveryService,
+    /// Every abstracted or serverless service (AWS runs all of it but your data and
+    /// settings).
+    AbstractedServices,
+}
+
 /// How much of the stack a service hands to AWS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -177,6 +191,9 @@ pub struct Entry {
     /// The layer of the services' stacks the entry is about (`os`, `data`…), if one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layer: Option<String>,
+    /// Services the entry holds for without naming them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_to: Option<AppliesTo>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<String>,
     #[serde(skip)]

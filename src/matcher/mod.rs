@@ -20,7 +20,7 @@ pub mod normalize;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::kb::{ControlCategory, Entry, KnowledgeBase, Owner};
+use crate::kb::{AppliesTo, ControlCategory, Entry, KnowledgeBase, Owner, ServiceModel};
 pub use normalize::{Framing, Party};
 use normalize::{Normalized, Normalizer};
 
@@ -154,6 +154,8 @@ struct EntryInfo {
     /// AWS's own layer under every service (facilities, hardware, the global network):
     /// as much about any service asked as that service's own entries.
     every_service: bool,
+    /// Holds for every abstracted or serverless service (`applies_to`).
+    every_abstracted: bool,
     /// Which of the host and the guest operating system, and whose own thing ("AWS's own
     /// staff", "our own staff"), the entry is asked about.
     layers: Layers,
@@ -235,6 +237,8 @@ pub struct Matcher {
     service_ids: HashMap<String, Svc>,
     /// Per service: its family (`rds_custom_oracle` → `rds_custom`).
     parents: Vec<Option<Svc>>,
+    /// Per service: abstracted or serverless.
+    abstracted: Vec<bool>,
     unknown_idf: f32,
 }
 
@@ -469,9 +473,11 @@ impl Matcher {
                     && e.services.is_empty())
                 .then(|| e.keywords.first().map(|k| k.to_lowercase()))
                 .flatten(),
-                every_service: e.services.is_empty()
-                    && e.owner == Owner::Aws
-                    && matches!(e.topic.as_str(), "physical" | "infrastructure"),
+                every_service: e.applies_to == Some(AppliesTo::EveryService)
+                    || (e.services.is_empty()
+                        && e.owner == Owner::Aws
+                        && matches!(e.topic.as_str(), "physical" | "infrastructure")),
+                every_abstracted: e.applies_to == Some(AppliesTo::AbstractedServices),
                 layers,
             })
             .collect();
@@ -489,6 +495,12 @@ impl Matcher {
             .iter()
             .map(|s| s.parent.as_ref().and_then(|p| service_ids.get(p).copied()))
             .collect();
+        let abstracted = kb
+            .vocabulary()
+            .services
+            .iter()
+            .map(|s| matches!(s.model, ServiceModel::Abstracted | ServiceModel::Serverless))
+            .collect();
         Matcher {
             normalizer,
             terms,
@@ -499,6 +511,7 @@ impl Matcher {
             framing: scale.iter().map(|&s| s < 1.0).collect(),
             service_ids,
             parents,
+            abstracted,
             unknown_idf: (1.0 + n).ln(),
         }
     }
@@ -669,7 +682,11 @@ impl Matcher {
             };
         }
         let hit = |svcs: &[Svc]| svcs.iter().any(|s| asked.contains(s));
-        if info.every_service || hit(&info.services) || info.cases.iter().any(|c| hit(&c.services))
+        let abstracted = || asked.iter().any(|&s| self.abstracted[s as usize]);
+        if info.every_service
+            || (info.every_abstracted && abstracted())
+            || hit(&info.services)
+            || info.cases.iter().any(|c| hit(&c.services))
         {
             SAME_SERVICE
         } else if info.services.is_empty() {

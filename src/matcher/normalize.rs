@@ -230,6 +230,41 @@ const ASKING_WORDS: &[&str] = &[
     "them",
 ];
 
+/// `text` with the word "IT" written in capitals (information technology: "IT controls",
+/// "our IT team") as `infotech`, so that it is not read as the pronoun "it" ("keys it
+/// controls").
+fn information_technology(text: &str) -> std::borrow::Cow<'_, str> {
+    // A question shouted in capitals says "IT" for "it".
+    let upper = text.chars().filter(|c| c.is_uppercase()).count();
+    let lower = text.chars().filter(|c| c.is_lowercase()).count();
+    if upper >= lower {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let standalone = |i: usize| {
+        let before = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        let after = bytes.get(i + 2).is_none_or(|b| !b.is_ascii_alphanumeric());
+        before && after
+    };
+    let at: Vec<usize> = text
+        .match_indices("IT")
+        .map(|(i, _)| i)
+        .filter(|&i| standalone(i))
+        .collect();
+    if at.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8 * at.len());
+    let mut last = 0;
+    for i in at {
+        out.push_str(&text[last..i]);
+        out.push_str("infotech");
+        last = i + 2;
+    }
+    out.push_str(&text[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Words that open a scenario clause after a comma ("…, for a company that…").
 const SCENARIO_OPENERS: &[&str] = &[
     "for",
@@ -691,7 +726,7 @@ impl Normalizer {
     /// sentence ends at `.`, `?`, `!`, `;`, `:` or a line break) and whether a comma comes
     /// right before it.
     fn words_in_sentences(text: &str) -> Vec<(String, usize, bool)> {
-        let lower = text.to_lowercase();
+        let lower = information_technology(text).to_lowercase();
         let mut out = Vec::new();
         let mut sentence = 0;
         let mut word = String::new();
@@ -1685,6 +1720,22 @@ mod tests {
         assert!(q.by_name.is_empty());
         let q = n.normalize("who patches an Amazon EC2 instance", true);
         assert_eq!(q.by_name, ["ec2"]);
+    }
+
+    #[test]
+    fn capital_it_is_information_technology_not_the_pronoun() {
+        let n = normalizer();
+        let it = |q: &str| {
+            n.normalize(q, false)
+                .tokens
+                .contains(&"infotech".to_string())
+        };
+        assert!(it("Who owns configuration and IT controls?"));
+        assert!(it("our IT team patches it"));
+        assert!(!it("keys it controls and can audit"));
+        assert!(!it("It is encrypted, isn't it?"));
+        assert!(!it("WHO PATCHES IT"));
+        assert!(!it("ITSM tooling"));
     }
 
     #[test]

@@ -914,3 +914,29 @@ fn a_service_as_the_subject_of_an_action_is_aws_acting() {
         &["A"],
     );
 }
+
+#[test]
+fn what_aws_says_of_every_service_holds_for_each_one() {
+    // Every service's security chapter: "configuration and IT controls are a shared
+    // responsibility"; an abstracted service's: "AWS handles … guest OS and database
+    // patching, firewall configuration, and disaster recovery". A service's own entries
+    // (its access control, the customer's DR plan) must not take the question over.
+    assert_eq!(
+        answer("Configuration and IT controls for Amazon Transcribe"),
+        Some((Owner::Shared, "it_controls_shared".into()))
+    );
+    assert_eq!(
+        answer("Who handles firewall configuration and disaster recovery for Amazon SQS?"),
+        Some((Owner::Aws, "abstracted_service_basic_security_tasks".into()))
+    );
+    // Not for EC2, whose guest OS is the customer's.
+    assert_eq!(
+        owner("Who patches the guest OS on my EC2 instances?"),
+        Some(Owner::Customer)
+    );
+    // "keys it controls" is the pronoun, not IT controls.
+    assert_ne!(
+        answer("Who decides which KMS keys it controls and can disable?").map(|a| a.1),
+        Some("it_controls_shared".into())
+    );
+}
