@@ -1512,6 +1512,36 @@ fn without_reason(statement: &str) -> &str {
     }
 }
 
+/// A statement without a closing comparison with another service ("AWS patches both
+/// automatically, as with standard Amazon RDS"): the service compared with is not the one
+/// the statement is about.
+fn without_comparison(matcher: &Matcher, statement: &str) -> String {
+    let lower = statement.to_lowercase();
+    let Some(at) = COMPARISONS.iter().filter_map(|c| lower.find(c)).min() else {
+        return statement.to_string();
+    };
+    let (before, after) = statement.split_at(at);
+    if before.split_whitespace().count() >= 2
+        && !matcher.normalize_as_written(after).services.is_empty()
+    {
+        before.to_string()
+    } else {
+        statement.to_string()
+    }
+}
+
+/// Where a statement turns to compare itself with another service.
+const COMPARISONS: &[&str] = &[
+    ", as with ",
+    ", just as with ",
+    ", as on ",
+    ", as it does for ",
+    ", as it does with ",
+    ", unlike ",
+    ", the same as ",
+    ", similar to ",
+];
+
 /// Where a claim turns to the reason for it.
 const REASONS: &[&str] = &[
     ", because ",
@@ -1664,6 +1694,16 @@ fn leading_party(option: &str) -> Option<Owner> {
     let w = words(option);
     let first = w.iter().position(|x| x.low != "the")?;
     let head = &w[first..];
+    // "AWS and the customer jointly", "The customer and AWS together": both parties.
+    let lead = &head[..head.len().min(5)];
+    let is_aws = |x: &Word| matches!(x.low.as_str(), "aws" | "amazon");
+    let is_customer = |x: &Word| CUSTOMER_WORDS.contains(&x.low.as_str());
+    if lead.iter().any(|x| x.low == "and")
+        && lead.iter().any(is_aws)
+        && lead.iter().any(is_customer)
+    {
+        return Some(Owner::Shared);
+    }
     match head.first()?.low.as_str() {
         "both" => Some(Owner::Shared),
         "aws" | "amazon" => Some(Owner::Aws),
@@ -1966,6 +2006,7 @@ fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Cho
             .into_iter()
             .map(|c| {
                 let text = resolve_subject(&resolve_pronouns(&c.text, named), subject.as_deref());
+                let text = without_comparison(matcher, &text);
                 let text = if asks.party.is_none() {
                     without_reason(&text).to_string()
                 } else {
@@ -2590,6 +2631,16 @@ mod tests {
         assert!(!third_party("The startup, because it runs the instances"));
         assert_eq!(leading_party("The design agency"), Some(Owner::Customer));
         assert_eq!(leading_party("The Linux vendor, which patches them"), None);
+        // Both parties named together are both.
+        assert_eq!(
+            leading_party("AWS and the customer jointly, by escorting each other's staff"),
+            Some(Owner::Shared)
+        );
+        assert_eq!(
+            leading_party("The customer and AWS together"),
+            Some(Owner::Shared)
+        );
+        assert_eq!(leading_party("AWS KMS"), Some(Owner::Aws));
     }
 
     #[test]

@@ -747,6 +747,7 @@ impl Matcher {
         };
         let asked = self.with_families(&q.services);
         let chosen = self.prefer_general(top, top_score, &ranked);
+        let chosen = self.prefer_worded_case(chosen, top_score, &ranked, &q);
         let (entry, owner, via) = self.route(chosen, &q, &asked);
         let (entry, owner, via) = self.by_side(entry, owner, via, top_score, &ranked, &q);
         // A shared control named and asked about as a control: the question is clear even
@@ -842,6 +843,33 @@ impl Matcher {
             .iter()
             .find(|&&(e, s)| generals.contains(&e) && s >= top_score - GENERAL_MARGIN)
             .map_or(top, |&(g, _)| g)
+    }
+
+    /// Two cases of one general rule matched about equally ("put on the Manual runtime
+    /// update mode… who moves the functions onto a patched runtime?"): the case whose own
+    /// words the question uses is the one it asks about.
+    fn prefer_worded_case(
+        &self,
+        chosen: usize,
+        top_score: f32,
+        ranked: &[(usize, f32)],
+        q: &Normalized,
+    ) -> usize {
+        let worded = |g: usize, e: usize| {
+            self.entries[g]
+                .cases
+                .iter()
+                .any(|c| c.target == Some(e) && c.when.iter().any(|w| q.affirms_phrase(w)))
+        };
+        let generals = &self.entries[chosen].general;
+        if generals.iter().any(|&g| worded(g, chosen)) {
+            return chosen;
+        }
+        ranked
+            .iter()
+            .take_while(|&&(_, s)| s >= top_score - TIE)
+            .find(|&&(e, _)| e != chosen && generals.iter().any(|&g| worded(g, e)))
+            .map_or(chosen, |&(e, _)| e)
     }
 
     /// A question about a shared control, by its name, at the level of the control ("how

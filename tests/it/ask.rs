@@ -940,3 +940,31 @@ fn what_aws_says_of_every_service_holds_for_each_one() {
         Some("it_controls_shared".into())
     );
 }
+
+#[test]
+fn a_service_compared_with_is_not_the_one_an_option_is_about() {
+    // "…, as with standard Amazon RDS" compares; the option is still about RDS Custom,
+    // where the operating system is the customer's to patch.
+    assert_picks(
+        "A company runs a packaged application on Amazon RDS Custom for Oracle because it needs OS-level access. Who patches the operating system? Which statement is correct?\nA. AWS patches the operating system automatically, as with standard Amazon RDS\nB. The company patches the operating system of the DB instance",
+        &["B"],
+    );
+}
+
+#[test]
+fn parties_named_together_in_an_option_are_both() {
+    assert_picks(
+        "Which party controls physical access to AWS data centers?\n• The customer, through IAM policies\n• AWS\n• AWS and the customer jointly, by escorting each other's staff\n• The customer's internet service provider",
+        &["2"],
+    );
+}
+
+#[test]
+fn the_case_a_question_words_wins_a_tie_between_cases() {
+    // Manual mode and function-update mode match alike; "Manual runtime update mode" is
+    // the case's own words.
+    assert_eq!(
+        answer("A team put its AWS Lambda functions on the Manual runtime update mode to work around a compatibility problem and forgot about them for a year. Who has been responsible for moving those functions onto a patched runtime version all that time?"),
+        Some((Owner::Customer, "lambda_runtime_manual_mode".into()))
+    );
+}

@@ -1,8 +1,8 @@
 //! The matcher measured on labelled question sets (see `srm_bot::matcher::eval`):
 //! - `tests/eval/dev.tsv`, `dev_extra.tsv`, `dev_more.tsv`, `dev_four.tsv`,
 //!   `dev_five.tsv`, `dev_six.tsv`, `dev_seven.tsv`, `dev_eight.tsv`, `dev_nine.tsv`,
-//!   `dev_ten.tsv`, `dev_eleven.tsv`, `dev_twelve.tsv`, `dev_thirteen.tsv` and
-//!   `dev_fourteen.tsv`: the
+//!   `dev_ten.tsv`, `dev_eleven.tsv`, `dev_twelve.tsv`, `dev_thirteen.tsv`,
+//!   `dev_fourteen.tsv` and `dev_fifteen.tsv`: the
 //!   development sets the matcher and the
 //!   knowledge base were tuned on;
 //! - `tests/eval/calibration.tsv`: used to fit the confidence calibration and to choose
@@ -91,12 +91,13 @@ fn held_out_test_set_levels_do_not_drop() {
 
 #[test]
 fn development_and_calibration_sets_levels_do_not_drop() {
-    // Measured (in-domain / off-topic / confidently wrong), 2026-11-24, 1,061 entries:
+    // Measured (in-domain / off-topic / confidently wrong), 2026-11-24, 1,065 entries:
     // dev 98.1 / 100 / 0.0, dev_extra 100 / 100 / 0.0, dev_more 98.1 / 95.8 / 0.9,
-    // dev_four 94.5 / 100 / 0.0, dev_five 95.4 / 100 / 1.5, dev_six 93.0 / 100 / 3.2,
+    // dev_four 94.5 / 100 / 0.0, dev_five 95.4 / 100 / 1.5, dev_six 93.5 / 100 / 2.7,
     // dev_seven 86.5 / 94.3 / 3.2, dev_eight 94.7 / 100 / 0.5, dev_nine 90.0 / 96.7 / 2.9,
     // dev_ten 88.6 / 100 / 3.4, dev_eleven 90.0 / 100 / 2.1, dev_twelve 98.9 / 100 / 0.5,
-    // dev_thirteen 86.8 / 96.7 / 4.2, dev_fourteen 77.9 / 93.3 / 15.8, calibration
+    // dev_thirteen 86.8 / 96.7 / 4.2, dev_fourteen 81.6 / 93.3 / 12.6, dev_fifteen
+    // 94.5 / 90.0 / 1.8, calibration
     // 95.9 / 96.9 / 2.4. (Sets lose a question or two to abstention or a neighbouring
     // entry each time a round adds services: 113 entries for 14 services, then 188 for
     // 24.)
@@ -125,7 +126,10 @@ fn development_and_calibration_sets_levels_do_not_drop() {
         ("dev_thirteen.tsv", 0.858, 0.957, 0.052),
         // First contact (about 80 services, many the knowledge base did not have yet):
         // 67.4 / 90.0 / 18.9.
-        ("dev_fourteen.tsv", 0.769, 0.923, 0.168),
+        ("dev_fourteen.tsv", 0.806, 0.923, 0.136),
+        // First contact (commonly examined services, written by a helper from AWS docs and
+        // the seeds): 92.3 / 90.0 / 4.1.
+        ("dev_fifteen.tsv", 0.935, 0.89, 0.028),
         ("calibration.tsv", 0.957, 0.959, 0.03),
     ] {
         let r = report(file);
@@ -250,12 +254,15 @@ fn exam_dev_set_levels_do_not_drop() {
     // Measured: 86.2% exact, no wrong pick (80 questions; 75.0% / 10.0% on first
     // contact).
     assert_exam_levels("exam_dev10.yaml", 0.852, 0.013);
-    // Measured: 75.0% exact, 10.0% with a wrong pick (80 questions; 72.5% / 13.8% on first
+    // Measured: 77.5% exact, 10.0% with a wrong pick (80 questions; 72.5% / 13.8% on first
     // contact). e11_not_04's "managing the security of AWS services used outside Elastic
     // Beanstalk" reads as Beanstalk's infrastructure (AWS); it now outranks the right pick
     // instead of tying with it.
-    assert_exam_levels("exam_dev11.yaml", 0.74, 0.11);
-    // Measured: 68.8% exact, 10.0% with a wrong pick (80 questions over about 57
+    assert_exam_levels("exam_dev11.yaml", 0.765, 0.11);
+    // Measured: 71.2% exact, 8.8% with a wrong pick (80 questions over about 57
     // services; 61.3% / 16.2% on first contact).
-    assert_exam_levels("exam_dev12.yaml", 0.678, 0.11);
+    assert_exam_levels("exam_dev12.yaml", 0.70, 0.098);
+    // Measured: 76.2% exact, 15.0% with a wrong pick (80 questions on commonly examined
+    // services; 72.5% / 15.0% on first contact).
+    assert_exam_levels("exam_dev13.yaml", 0.75, 0.16);
 }
