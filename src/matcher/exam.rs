@@ -828,11 +828,15 @@ fn negated(w: &[Word]) -> bool {
         }
         // "AWS removes permissions that the roles do not use": a "not" inside a relative
         // clause after the party is not the claim's.
+        // ("When a customer uses RDS, which of the following is NOT…": "which of" asks.)
         let relative = first_party.is_some_and(|f| {
             f < i
-                && w[f + 1..i]
-                    .iter()
-                    .any(|x| matches!(x.low.as_str(), "that" | "which" | "who" | "whom" | "where"))
+                && (f + 1..i).any(|k| {
+                    matches!(
+                        w[k].low.as_str(),
+                        "that" | "which" | "who" | "whom" | "where"
+                    ) && !(w[k].low == "which" && w.get(k + 1).is_some_and(|n| n.low == "of"))
+                })
         });
         if relative {
             return false;
@@ -1639,11 +1643,27 @@ fn in_context(matcher: &Matcher, kb: &KnowledgeBase, option: &str, services: &[S
                 .map_or(id.as_str(), |s| s.name.as_str())
         })
         .collect();
-    format!(
-        "{} on {}",
-        option.trim_end_matches(['.', ' ']),
-        names.join(" and ")
-    )
+    let on = |names: &str| format!("{} on {}", option.trim_end_matches(['.', ' ']), names);
+    if names.len() == 1 {
+        return on(names[0]);
+    }
+    // Services that go together (ECS and Fargate, S3 and KMS: some entry names both) are
+    // one scene; unrelated ones are separate.
+    let together = kb
+        .entries()
+        .iter()
+        .any(|e| e.services.iter().filter(|s| services.contains(s)).count() >= 2);
+    if together {
+        return on(&names.join(" and "));
+    }
+    // A scene with several services ("EKS for the app, Redshift for reports"): an option
+    // about node AMIs is about one of them, the one it fits best.
+    names
+        .iter()
+        .map(|name| on(name))
+        .map(|query| (matcher.best(&query).score, query))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map_or_else(|| on(&names.join(" and ")), |(_, query)| query)
 }
 
 /// An entry about no service in particular, that no service makes "it depends".
@@ -1683,6 +1703,35 @@ fn in_stem(
         }
         _ => contextual,
     }
+}
+
+/// A stem about a company that is itself a provider ("A SaaS provider runs…; which are
+/// the provider's responsibility?") with that company called the company: "the provider"
+/// then is not the cloud provider.
+fn the_company(stem: &str) -> String {
+    let w = words(stem);
+    let other = (1..w.len()).any(|i| {
+        matches!(w[i].low.as_str(), "provider" | "providers")
+            && matches!(
+                w[i - 1].low.as_str(),
+                "saas"
+                    | "software"
+                    | "payment"
+                    | "payments"
+                    | "healthcare"
+                    | "content"
+                    | "hosting"
+                    | "logistics"
+                    | "insurance"
+                    | "telecom"
+                    | "analytics"
+            )
+    });
+    if !other {
+        return stem.to_string();
+    }
+    stem.replace("provider", "company")
+        .replace("Provider", "Company")
 }
 
 /// The party an option starts with: "AWS, because…", "The hospital, by…", "Both AWS and
@@ -1977,7 +2026,7 @@ fn services_as_aws(matcher: &Matcher, stem: &str) -> String {
 }
 
 fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Choice>) -> Exam {
-    let stem = services_as_aws(matcher, &stem);
+    let stem = services_as_aws(matcher, &the_company(&stem));
     let mut asks = read_stem(&stem);
     // The stem's services are the context of every option, wherever the stem names them.
     let services = matcher.normalize(&stem).named;
@@ -2432,6 +2481,10 @@ mod tests {
             (
                 "According to the AWS shared responsibility model, which of the following is AWS's responsibility?",
                 (Some(Aws), false, one),
+            ),
+            (
+                "When a customer uses Amazon RDS, which of the following is NOT AWS's responsibility?",
+                (Some(Aws), true, one),
             ),
             (
                 "Which of the following is NOT a customer responsibility?",

@@ -239,6 +239,8 @@ pub struct Matcher {
     parents: Vec<Option<Svc>>,
     /// Per service: abstracted or serverless.
     abstracted: Vec<bool>,
+    /// Per service: its facilities are not AWS's (Outposts in your building).
+    own_site: Vec<bool>,
     unknown_idf: f32,
 }
 
@@ -501,6 +503,17 @@ impl Matcher {
             .iter()
             .map(|s| matches!(s.model, ServiceModel::Abstracted | ServiceModel::Serverless))
             .collect();
+        let own_site = kb
+            .vocabulary()
+            .services
+            .iter()
+            .map(|s| {
+                kb.stacks()
+                    .of(&s.id)
+                    .and_then(|st| st.layer("facilities"))
+                    .is_some_and(|l| l.owner != Owner::Aws)
+            })
+            .collect();
         Matcher {
             normalizer,
             terms,
@@ -512,6 +525,7 @@ impl Matcher {
             service_ids,
             parents,
             abstracted,
+            own_site,
             unknown_idf: (1.0 + n).ln(),
         }
     }
@@ -532,6 +546,9 @@ impl Matcher {
         // Distinct query terms, with the best quality seen.
         // (term, quality, weight): a long text's scenario weighs less than its question.
         let mut qterms: Vec<(Option<u32>, f32, f32)> = Vec::new();
+        // The weight of the services the question names: an entry that holds for every
+        // service covers them without saying them.
+        let mut service_weight = 0.0;
         let mut seen: HashMap<&str, usize> = HashMap::default();
         let service_only = q.terms.iter().all(|t| t.service || t.unknown);
         let focused = q.terms.iter().filter(|t| t.focus && !t.framing).count() >= 2
@@ -551,6 +568,11 @@ impl Matcher {
                 None => {
                     seen.insert(&t.text, qterms.len());
                     qterms.push((id, t.quality, weight));
+                    if t.service {
+                        service_weight += weight
+                            * t.quality
+                            * id.map_or(self.unknown_idf, |t| self.idf[t as usize]);
+                    }
                 }
             }
         }
@@ -602,7 +624,20 @@ impl Matcher {
             for &d in touched.iter() {
                 let ov = std::mem::take(&mut overlap[d as usize]);
                 let doc = &self.docs[d as usize];
-                let cq = (ov / q_norm).min(1.0);
+                let info = &self.entries[doc.entry as usize];
+                // An entry that holds for every service ("physical security of the data
+                // centers") covers the service a short question names ("…that host the
+                // Elastic Beanstalk environment") as if it named it, except where the
+                // service's site is the customer's own (Outposts).
+                let covers = (info.every_service
+                    && !asked.iter().any(|&s| self.own_site[s as usize]))
+                    || (info.every_abstracted
+                        && asked.iter().any(|&s| self.abstracted[s as usize]));
+                let cq = if covers && !long {
+                    ((ov + service_weight) / q_norm).min(1.0)
+                } else {
+                    (ov / q_norm).min(1.0)
+                };
                 let cd = (ov / doc.norm).min(1.0);
                 // Geometric mean; for long inputs weighted 1:3 towards the document
                 // (cq^¼·cd^¾), written with square roots because powf is slow.

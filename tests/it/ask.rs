@@ -968,3 +968,42 @@ fn the_case_a_question_words_wins_a_tie_between_cases() {
         Some((Owner::Customer, "lambda_runtime_manual_mode".into()))
     );
 }
+
+#[test]
+fn what_holds_for_every_service_covers_the_service_named() {
+    assert_eq!(
+        owner("Securing the data centers that host the environment on AWS Elastic Beanstalk"),
+        Some(Owner::Aws)
+    );
+    // Not where the site is the customer's own.
+    assert_eq!(
+        owner(
+            "On AWS Outposts, who provides the power, networking, and secure space for the rack?"
+        ),
+        Some(Owner::Customer)
+    );
+}
+
+#[test]
+fn an_option_in_a_scene_of_unrelated_services_is_read_on_the_one_it_fits() {
+    // EKS and Redshift: an option about node AMIs is about EKS's managed node groups,
+    // not Redshift's patching.
+    let (kb, _) = kb_and_matcher();
+    let e = exam("An analytics team runs Amazon EKS with managed node groups on the Amazon EKS optimized AMI and reports with Amazon Redshift. A kernel CVE is published. Which statement matches the shared responsibility model?\nA. AWS replaces every node with the patched AMI with no action needed from the team\nB. The team is responsible for deploying the patched AMI version to its managed node groups").unwrap();
+    for o in &e.options {
+        let id = o.answer.known_entry().map(|i| kb.entries()[i].id.as_str());
+        assert!(
+            id.is_some_and(|id| id.starts_with("eks_")),
+            "{}: {id:?}",
+            o.text
+        );
+    }
+}
+
+#[test]
+fn a_company_that_is_a_provider_is_not_the_cloud_provider() {
+    assert_picks(
+        "A SaaS provider runs its application on Amazon EC2 instances. Which of the following is the provider's responsibility?\nA. Patching the guest operating systems of the EC2 instances\nB. Maintaining the hypervisor on the EC2 hosts\nC. Providing physical security for the data center",
+        &["A"],
+    );
+}
