@@ -314,6 +314,9 @@ const OUTSIDE: f32 = 0.3;
 
 /// A case entry within this of its general entry's score gives way to it.
 const GENERAL_MARGIN: f32 = 0.05;
+/// How far below the best match a case of the same rule may be and still win because the
+/// question uses its words and not the best match's.
+const WORDED_MARGIN: f32 = TIE;
 /// A case entry of the side a question names is taken at this share of the best score.
 const SIDE_MARGIN: f32 = 0.8;
 
@@ -902,7 +905,7 @@ impl Matcher {
         }
         ranked
             .iter()
-            .take_while(|&&(_, s)| s >= top_score - TIE)
+            .take_while(|&&(_, s)| s >= top_score - WORDED_MARGIN)
             .find(|&&(e, _)| e != chosen && generals.iter().any(|&g| worded(g, e)))
             .map_or(chosen, |&(e, _)| e)
     }

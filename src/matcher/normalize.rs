@@ -726,7 +726,10 @@ impl Normalizer {
     /// sentence ends at `.`, `?`, `!`, `;`, `:` or a line break) and whether a comma comes
     /// right before it.
     fn words_in_sentences(text: &str) -> Vec<(String, usize, bool)> {
-        let lower = information_technology(text).to_lowercase();
+        // "Route 53" keeps its number (bare numbers are dropped below): "route53".
+        let lower = information_technology(text)
+            .to_lowercase()
+            .replace("route 53", "route53");
         let mut out = Vec::new();
         let mut sentence = 0;
         let mut word = String::new();
@@ -1736,6 +1739,15 @@ mod tests {
         assert!(!it("It is encrypted, isn't it?"));
         assert!(!it("WHO PATCHES IT"));
         assert!(!it("ITSM tooling"));
+    }
+
+    #[test]
+    fn route_53_keeps_its_number() {
+        let n = normalizer();
+        assert!(n
+            .normalize("Who rotates the KSK for my Route 53 zone?", false)
+            .tokens
+            .contains(&"route53".to_string()));
     }
 
     #[test]
