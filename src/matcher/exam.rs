@@ -594,6 +594,10 @@ const MODIFIED: &[&str] = &[
     "users",
     "identities",
     "resources",
+    "traffic",
+    "gateway",
+    "gateways",
+    "devices",
 ];
 /// Nouns that say "whose job": "the customer's part", "AWS's responsibility".
 fn duty(word: &str) -> bool {
@@ -1365,7 +1369,13 @@ fn judged_on(matcher: &Matcher, label: &str, query: &str, part: &str) -> Judged 
 }
 
 fn judge_claim(matcher: &Matcher, label: &str, query: &str) -> Judged {
-    let mut claim = claim(query).or_else(|| {
+    // "Direct Connect encrypts customer traffic": a party word that only describes a noun
+    // is not who acts; the service named as the subject is.
+    let described_only = parties(&without_model(words(query)))
+        .iter()
+        .all(|&(score, _)| score == 0);
+    let claimed = claim(query).filter(|_| !(described_only && service_acts(matcher, query)));
+    let mut claim = claimed.or_else(|| {
         // "Lambda will keep patching the runtime": a service doing something is AWS
         // doing it.
         service_acts(matcher, query).then(|| {

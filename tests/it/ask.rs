@@ -1007,3 +1007,13 @@ fn a_company_that_is_a_provider_is_not_the_cloud_provider() {
         &["A"],
     );
 }
+
+#[test]
+fn a_party_word_that_describes_a_noun_is_not_who_acts() {
+    // "customer traffic" is the traffic; Direct Connect (AWS) is the one said to encrypt,
+    // and it does not by default.
+    assert_picks(
+        "True or false: AWS Direct Connect encrypts customer traffic in transit by default.",
+        &["False"],
+    );
+}

@@ -259,10 +259,10 @@ fn exam_dev_set_levels_do_not_drop() {
     // Beanstalk" reads as Beanstalk's infrastructure (AWS); it now outranks the right pick
     // instead of tying with it.
     assert_exam_levels("exam_dev11.yaml", 0.765, 0.11);
-    // Measured: 73.8% exact, 8.8% with a wrong pick (80 questions over about 57
+    // Measured: 75.0% exact, 7.5% with a wrong pick (80 questions over about 57
     // services; 61.3% / 16.2% on first contact).
-    assert_exam_levels("exam_dev12.yaml", 0.728, 0.098);
-    // Measured: 81.2% exact, 10.0% with a wrong pick (80 questions on commonly examined
+    assert_exam_levels("exam_dev12.yaml", 0.74, 0.085);
+    // Measured: 82.5% exact, 8.8% with a wrong pick (80 questions on commonly examined
     // services; 72.5% / 15.0% on first contact).
-    assert_exam_levels("exam_dev13.yaml", 0.80, 0.11);
+    assert_exam_levels("exam_dev13.yaml", 0.815, 0.098);
 }
