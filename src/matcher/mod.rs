@@ -721,7 +721,8 @@ impl Matcher {
         }
         let hit = |svcs: &[Svc]| svcs.iter().any(|s| asked.contains(s));
         let abstracted = || asked.iter().any(|&s| self.abstracted[s as usize]);
-        if info.every_service
+        let own_site = || asked.iter().any(|&s| self.own_site[s as usize]);
+        if (info.every_service && !own_site())
             || (info.every_abstracted && abstracted())
             || hit(&info.services)
             || info.cases.iter().any(|c| hit(&c.services))

@@ -1135,12 +1135,17 @@ impl Normalizer {
     }
 
     /// Whether the word at `i` follows "instead of", "rather than", "moved from"… within
-    /// a few words ("instead of using Amazon RDS").
+    /// a few words ("instead of using Amazon RDS"), and not after the "to" or "but" that
+    /// names what is used instead ("move from EC2 to RDS": RDS is in use).
     fn after_not_this(raw: &[String], i: usize) -> bool {
         let start = i.saturating_sub(5);
         (start..i).any(|j| {
             NOT_THIS.iter().any(|pat| {
-                j + pat.len() <= i && pat.iter().enumerate().all(|(k, w)| raw[j + k] == *w)
+                j + pat.len() <= i
+                    && pat.iter().enumerate().all(|(k, w)| raw[j + k] == *w)
+                    && !raw[j + pat.len()..i]
+                        .iter()
+                        .any(|w| matches!(w.as_str(), "to" | "onto" | "into" | "but"))
             })
         })
     }
@@ -1739,6 +1744,18 @@ mod tests {
         assert!(!it("It is encrypted, isn't it?"));
         assert!(!it("WHO PATCHES IT"));
         assert!(!it("ITSM tooling"));
+    }
+
+    #[test]
+    fn the_service_moved_to_is_the_one_in_use() {
+        let n = normalizer();
+        let named = |q: &str| n.normalize(q, false).services;
+        assert_eq!(
+            named("If we move from EC2 to RDS, who patches the OS?"),
+            ["rds"]
+        );
+        assert_eq!(named("instead of RDS, we run MySQL on EC2"), ["ec2"]);
+        assert!(named("we moved away from EC2").is_empty());
     }
 
     #[test]

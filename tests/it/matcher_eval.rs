@@ -2,7 +2,7 @@
 //! - `tests/eval/dev.tsv`, `dev_extra.tsv`, `dev_more.tsv`, `dev_four.tsv`,
 //!   `dev_five.tsv`, `dev_six.tsv`, `dev_seven.tsv`, `dev_eight.tsv`, `dev_nine.tsv`,
 //!   `dev_ten.tsv`, `dev_eleven.tsv`, `dev_twelve.tsv`, `dev_thirteen.tsv`,
-//!   `dev_fourteen.tsv` and `dev_fifteen.tsv`: the
+//!   `dev_fourteen.tsv`, `dev_fifteen.tsv` and `dev_sixteen.tsv`: the
 //!   development sets the matcher and the
 //!   knowledge base were tuned on;
 //! - `tests/eval/calibration.tsv`: used to fit the confidence calibration and to choose
@@ -79,8 +79,9 @@ fn held_out_test_set_levels_do_not_drop() {
     assert_levels(
         "test.tsv",
         &r,
-        // Measured: 92.3% / 97.1% / 4.5% (2026-11-24, 1,061 entries, threshold 0.45;
-        // 92.7% / 97.1% / 4.2% on 873 entries).
+        // Measured: 92.0% / 97.1% / 4.9% (2026-11-24, 1,084 entries, threshold 0.45;
+        // 92.3% / 97.1% / 4.5% on 1,061 entries, 92.7% / 97.1% / 4.2% on 873). The level
+        // stays one point below the best reached.
         Levels {
             in_domain: 0.913,
             off_topic: 0.961,
@@ -130,6 +131,10 @@ fn development_and_calibration_sets_levels_do_not_drop() {
         // First contact (commonly examined services, written by a helper from AWS docs and
         // the seeds): 92.3 / 90.0 / 4.1.
         ("dev_fifteen.tsv", 0.931, 0.89, 0.033),
+        // First contact (long, negation and yes/no on commonly examined services; its
+        // helper labelled from the seeds and memory of the docs, not re-checked pages):
+        // 94.0 / 4.0 (no off-topic questions).
+        ("dev_sixteen.tsv", 0.943, 0.0, 0.037),
         ("calibration.tsv", 0.949, 0.959, 0.039),
     ] {
         let r = report(file);
@@ -219,10 +224,10 @@ fn assert_exam_levels(file: &str, min_exact: f64, max_wrong: f64) {
 
 #[test]
 fn held_out_exam_set_levels_do_not_drop() {
-    // Measured: 88.5% exact, 2.9% with a wrong pick (104 questions; 80.8% / 12.5% on
-    // first contact, 84.6% / 4.8% three rounds ago, 87.5% / 5.8% two rounds ago, 87.5% /
-    // 2.9% a round ago).
-    assert_exam_levels("exam.yaml", 0.875, 0.039);
+    // Measured: 89.4% exact, 1.9% with a wrong pick (104 questions; 80.8% / 12.5% on
+    // first contact, 84.6% / 4.8% four rounds ago, 87.5% / 5.8% three rounds ago, 87.5% /
+    // 2.9% two rounds ago, 88.5% / 2.9% a round ago).
+    assert_exam_levels("exam.yaml", 0.884, 0.029);
 }
 
 #[test]
@@ -245,9 +250,9 @@ fn exam_dev_set_levels_do_not_drop() {
     // Measured: 93.8% exact, 3.8% with a wrong pick (80 questions; 70.0% / 13.8% on first
     // contact).
     assert_exam_levels("exam_dev7.yaml", 0.928, 0.048);
-    // Measured: 93.8% exact, 1.2% with a wrong pick (80 questions; 85.0% / 3.8% on first
+    // Measured: 95.0% exact, 1.2% with a wrong pick (80 questions; 85.0% / 3.8% on first
     // contact).
-    assert_exam_levels("exam_dev8.yaml", 0.928, 0.023);
+    assert_exam_levels("exam_dev8.yaml", 0.94, 0.023);
     // Measured: 91.2% exact, 2.5% with a wrong pick (80 questions; 86.2% / 11.2% on first
     // contact).
     assert_exam_levels("exam_dev9.yaml", 0.90, 0.035);
