@@ -114,6 +114,12 @@ const CASES: &[(&str, usize, &str, &str)] = &[
         "entries[0].cases[1]",
         "a case needs `services` or `when`",
     ),
+    (
+        "applies_to_with_services.yaml",
+        8,
+        "entries[0].applies_to",
+        "holds for every service names none",
+    ),
 ];
 
 #[test]
