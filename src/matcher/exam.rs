@@ -1740,7 +1740,9 @@ fn the_company(stem: &str) -> String {
     if !other {
         return stem.to_string();
     }
-    stem.replace("provider", "company")
+    stem.replace("providers", "companies")
+        .replace("Providers", "Companies")
+        .replace("provider", "company")
         .replace("Provider", "Company")
 }
 
@@ -2727,6 +2729,18 @@ mod tests {
         assert!(!happens_by_itself("The customer automates its backups"));
         assert!(provides("AWS provides the security group firewall"));
         assert!(!provides("the customer provides its own keys"));
+    }
+
+    #[test]
+    fn a_company_that_is_a_provider_is_called_the_company() {
+        assert_eq!(
+            the_company("A SaaS provider asks which tasks are the providers' own."),
+            "A SaaS company asks which tasks are the companies' own."
+        );
+        assert_eq!(
+            the_company("Which tasks does the cloud provider own?"),
+            "Which tasks does the cloud provider own?"
+        );
     }
 
     #[test]

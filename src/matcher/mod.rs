@@ -627,15 +627,10 @@ impl Matcher {
             for &d in touched.iter() {
                 let ov = std::mem::take(&mut overlap[d as usize]);
                 let doc = &self.docs[d as usize];
-                let info = &self.entries[doc.entry as usize];
                 // An entry that holds for every service ("physical security of the data
                 // centers") covers the service a short question names ("…that host the
-                // Elastic Beanstalk environment") as if it named it, except where the
-                // service's site is the customer's own (Outposts).
-                let covers = (info.every_service
-                    && !asked.iter().any(|&s| self.own_site[s as usize]))
-                    || (info.every_abstracted
-                        && asked.iter().any(|&s| self.abstracted[s as usize]));
+                // Elastic Beanstalk environment") as if it named it.
+                let covers = self.holds_for(doc.entry as usize, &asked);
                 let cq = if covers && !long {
                     ((ov + service_weight) / q_norm).min(1.0)
                 } else {
@@ -710,6 +705,16 @@ impl Matcher {
         out
     }
 
+    /// Whether `entry` holds for the services asked without naming them: AWS's own layer
+    /// under every service (not where the site is the customer's own, Outposts), or what
+    /// AWS says of every abstracted service when one is asked.
+    fn holds_for(&self, entry: usize, asked: &[Svc]) -> bool {
+        let info = &self.entries[entry];
+        let any = |of: &[bool]| asked.iter().any(|&s| of[s as usize]);
+        (info.every_service && !any(&self.own_site))
+            || (info.every_abstracted && any(&self.abstracted))
+    }
+
     fn service_factor(&self, entry: usize, asked: &[Svc]) -> f32 {
         let info = &self.entries[entry];
         if asked.is_empty() {
@@ -720,10 +725,7 @@ impl Matcher {
             };
         }
         let hit = |svcs: &[Svc]| svcs.iter().any(|s| asked.contains(s));
-        let abstracted = || asked.iter().any(|&s| self.abstracted[s as usize]);
-        let own_site = || asked.iter().any(|&s| self.own_site[s as usize]);
-        if (info.every_service && !own_site())
-            || (info.every_abstracted && abstracted())
+        if self.holds_for(entry, asked)
             || hit(&info.services)
             || info.cases.iter().any(|c| hit(&c.services))
         {
