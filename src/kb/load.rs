@@ -64,6 +64,8 @@ struct RawOutside {
     providers: Vec<String>,
     #[serde(default)]
     places: Vec<String>,
+    #[serde(default)]
+    technologies: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -567,13 +569,15 @@ fn load_vocabulary(dir: &Files, diags: &mut Vec<Diagnostic>) -> Option<Vocabular
             }
         }
     }
-    let (mut outside_providers, mut outside_places) = (Vec::new(), Vec::new());
+    let (mut outside_providers, mut outside_places, mut technologies) =
+        (Vec::new(), Vec::new(), Vec::new());
     if let Some(bytes) = dir.get("vocabulary/outside.yaml") {
         if let Some(file) = SourceFile::parse(&dir.path("vocabulary/outside.yaml"), bytes, diags) {
             if let Some(raw) = file.top::<RawOutside>(diags) {
                 for (key, list, out) in [
                     ("providers", raw.providers, &mut outside_providers),
                     ("places", raw.places, &mut outside_places),
+                    ("technologies", raw.technologies, &mut technologies),
                 ] {
                     for (i, phrase) in list.into_iter().enumerate() {
                         if phrase.trim().is_empty() {
@@ -595,6 +599,7 @@ fn load_vocabulary(dir: &Files, diags: &mut Vec<Diagnostic>) -> Option<Vocabular
         synonyms,
         outside_providers,
         outside_places,
+        technologies,
     })
 }
 

@@ -117,6 +117,9 @@ pub struct Vocabulary {
     /// The asker's own places ("on-premises", "my laptop"): a question using one and
     /// naming neither AWS nor an AWS service is not answered.
     pub outside_places: Vec<String>,
+    /// Technologies that run anywhere ("Kubernetes", "a VM", "Redis"): an alias of an AWS
+    /// service, but naming one beside one of the asker's places is not naming AWS.
+    pub technologies: Vec<String>,
 }
 
 impl Vocabulary {

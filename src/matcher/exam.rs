@@ -641,8 +641,28 @@ fn party_at(w: &[Word], i: usize) -> Option<Owner> {
                             "only" | "alone" | "and" | "or" | "responsible" | "also" | "never"
                         )
                 });
+            // "AWS KMS is responsible for…": the service is AWS, as the one responsible.
+            let responsible = {
+                let end = (i + 1..w.len().min(i + 5))
+                    .find(|&k| !w[k].capital)
+                    .unwrap_or(w.len());
+                // At the start of a clause: "a customer using Amazon EC2 is responsible"
+                // is the customer.
+                let opens = prev.is_none_or(|p| {
+                    matches!(
+                        p,
+                        "the" | "and" | "but" | "while" | "whereas" | "then" | "so"
+                    )
+                });
+                opens
+                    && end > i + 1
+                    && w.get(end)
+                        .is_some_and(|x| matches!(x.low.as_str(), "is" | "are"))
+                    && w.get(end + 1)
+                        .is_some_and(|x| x.low.starts_with("responsib"))
+            };
             let place = prev.is_some_and(|p| PLACE_BEFORE.contains(&p)) && !handed_to(w, i);
-            (!brand && !place).then_some(Owner::Aws)
+            ((!brand || responsible) && !place).then_some(Owner::Aws)
         }
         "services" if prev == Some("web") => None,
         // "I" only as a word on its own, not the label of an option.
@@ -728,9 +748,12 @@ fn parties(w: &[Word]) -> Vec<(u8, Owner)> {
         if next(1).is_some_and(duty) || (!w[i].possessive && next(2).is_some_and(duty)) {
             score += 4;
         }
-        // "Which tasks are AWS's…?": the possessive is the predicate.
+        // "Which tasks are AWS's…?", "…that remain the customer's": the possessive is the
+        // predicate.
+        let predicate = |p: &str| matches!(p, "is" | "are" | "remain" | "remains" | "stay");
         if w[i].possessive
-            && prev(1).is_some_and(|p| matches!(p, "is" | "are" | "remain" | "remains" | "stay"))
+            && (prev(1).is_some_and(predicate)
+                || (prev(1) == Some("the") && prev(2).is_some_and(predicate)))
             && !next(1).is_some_and(|n| MODIFIED.contains(&n))
         {
             score += 4;
@@ -1009,7 +1032,9 @@ fn asked_party(q: &[Word], all: &[Word]) -> Option<Owner> {
         (first(q, &["shared"]), first(q, INHERIT)),
         (Some(s), Some(i)) if s < i
     );
-    if shared_first {
+    // "Which controls does a customer only partially inherit?": the shared ones.
+    let partly = has(q, &["partially", "partly", "partial"]);
+    if shared_first || (partly && has(q, INHERIT)) {
         Some(Owner::Shared)
     } else if has(q, INHERIT) || (in_question.is_none() && has(all, INHERIT) && !says_shared(q)) {
         // ("…sorting controls into inherited, shared and customer-specific. Which should it
@@ -1064,6 +1089,7 @@ fn varies(w: &[Word]) -> bool {
 
 /// The claim a statement makes, if it names a party or says "shared".
 pub fn claim(statement: &str) -> Option<Claim> {
+    let statement = main_clause(statement);
     // "With Amazon RDS (not RDS Custom), the customer patches…": the aside's "not"
     // narrows the service; it does not negate the claim.
     let w = without_model(words(&without_asides(statement)));
@@ -1098,6 +1124,20 @@ pub fn claim(statement: &str) -> Option<Claim> {
             &["solely", "only", "entirely", "fully", "alone", "sole"],
         ),
     })
+}
+
+/// A statement without its opening condition ("When a customer uses an external key
+/// store, AWS KMS is responsible for…"): the party of the condition does not claim
+/// anything, the main clause does (when it names a party).
+fn main_clause(statement: &str) -> &str {
+    let lower = statement.trim_start().to_lowercase();
+    let conditional = ["when ", "if ", "once ", "after ", "whenever "]
+        .iter()
+        .any(|c| lower.starts_with(c));
+    match statement.split_once(',') {
+        Some((_, rest)) if conditional && !parties(&words(rest)).is_empty() => rest,
+        _ => statement,
+    }
 }
 
 /// Whether a statement says something is or becomes so by itself ("…are automatically
@@ -1563,6 +1603,7 @@ const REASONS: &[&str] = &[
     ", since ",
     ", so that ",
     " so that ",
+    ", so ",
 ];
 
 /// What a service does, said with the service as the subject ("Lambda will keep…",
@@ -1824,6 +1865,8 @@ fn third_party(option: &str) -> bool {
                 | "reseller"
                 | "consultant"
                 | "consultancy"
+                | "partner"
+                | "partners"
         ) || (*x == "provider" && !cloud)
     })
 }
@@ -1865,7 +1908,19 @@ fn who_options(matcher: &Matcher, stem: &str, options: &[Choice]) -> Option<Vec<
         .iter()
         .map(|c| {
             let head = c.text.split(',').next().unwrap_or(&c.text);
+            let head_words = words(head);
+            let customer_named = head_words
+                .iter()
+                .any(|w| CUSTOMER_WORDS.contains(&w.low.as_str()));
             match leading_party(&c.text) {
+                // "Lambda (AWS)": a short option naming a service names AWS.
+                None if head_words.len() <= 4
+                    && !customer_named
+                    && !third_party(&c.text)
+                    && !matcher.normalize_as_written(head).services.is_empty() =>
+                {
+                    Some(Owner::Aws)
+                }
                 Some(Owner::Customer)
                     if !matcher.normalize_as_written(head).services.is_empty()
                         && !words(head)
@@ -1913,7 +1968,7 @@ fn who_options(matcher: &Matcher, stem: &str, options: &[Choice]) -> Option<Vec<
                     None => (reason.to_string(), matcher.best(reason)),
                 };
                 let fits = match (party, answer.owner()) {
-                    _ if third_party(&c.text) => Some(false),
+                    _ if third_party(&c.text) || support_desk(&c.text) => Some(false),
                     (Some(p), Some(o)) => Some(p == o),
                     _ => None,
                 };
@@ -1933,6 +1988,44 @@ fn who_options(matcher: &Matcher, stem: &str, options: &[Choice]) -> Option<Vec<
             })
             .collect(),
     )
+}
+
+/// "AWS Support, after a case is opened": the help desk answers questions; it is not
+/// whose job a responsibility is.
+fn support_desk(option: &str) -> bool {
+    let lower = option.trim_start().to_lowercase();
+    [
+        "aws support",
+        "amazon support",
+        "aws premium support",
+        "the aws support",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+}
+
+/// "Which of the following does Elastic Beanstalk do?": a service as the one acting, so
+/// the options that are AWS's.
+fn service_does(matcher: &Matcher, sentence: &str) -> bool {
+    let tokens: Vec<String> = sentence
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
+    (0..tokens.len()).any(|i| {
+        matches!(tokens[i].to_lowercase().as_str(), "does" | "will")
+            && (i + 2..tokens.len().min(i + 6)).any(|k| {
+                matches!(
+                    tokens[k].to_lowercase().as_str(),
+                    "do" | "handle" | "perform" | "manage" | "provide" | "automatically"
+                ) && {
+                    let span = tokens[i + 1..k].join(" ");
+                    let w = words(&span);
+                    (0..w.len()).all(|j| party_at(&w, j).is_none())
+                        && !matcher.normalize_as_written(&span).services.is_empty()
+                }
+            })
+    })
 }
 
 /// A text without what it says in parentheses (an option's explanation of itself).
@@ -2052,6 +2145,23 @@ fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Cho
             &without_model(words(asking_sentence(&stem))),
             &without_model(words(&stem)),
         );
+    }
+    // "Which of the following does Elastic Beanstalk do?": the service's (AWS's) tasks,
+    // whatever the options say of the customer.
+    let truth = [
+        "statement",
+        "true",
+        "correct",
+        "accurate",
+        "false",
+        "incorrect",
+    ];
+    let asking = words(asking_sentence(&stem));
+    if asks.party.is_none()
+        && !has(&asking, &truth)
+        && service_does(matcher, asking_sentence(&stem))
+    {
+        asks.party = Some(Owner::Aws);
     }
     if who.is_some() {
         // The options name the parties: the question is whose it is.
@@ -2706,6 +2816,55 @@ mod tests {
             Some(Owner::Shared)
         );
         assert_eq!(leading_party("AWS KMS"), Some(Owner::Aws));
+    }
+
+    #[test]
+    fn partial_inheritance_the_customers_predicate_and_help_desks() {
+        use Owner::*;
+        // "only partially inherit" asks for the shared controls.
+        assert_eq!(
+            asks(
+                "Which of the following controls does a customer only partially inherit from AWS?"
+            )
+            .0,
+            Some(Shared)
+        );
+        assert_eq!(
+            asks("Which controls do customers fully inherit from AWS?").0,
+            Some(Aws)
+        );
+        // "…that remain the customer's no matter which AWS service": the customer's.
+        assert_eq!(
+            asks("Select TWO responsibilities that remain the customer's no matter which AWS service is used.").0,
+            Some(Customer)
+        );
+        // AWS Support and AWS Partners are not whose job something is.
+        assert!(support_desk("AWS Support, after a case is opened"));
+        assert!(!support_desk("AWS, through AWS Shield Standard"));
+        assert!(third_party("The AWS Partner that built the application"));
+    }
+
+    #[test]
+    fn an_opening_condition_and_a_consequence_are_not_the_claim() {
+        use Owner::*;
+        let c = |s: &str| claim(s).map(|c| c.party);
+        // The party of "When a customer uses…" claims nothing; "AWS KMS is responsible" does.
+        assert_eq!(
+            c("When a customer uses an AWS KMS external key store, AWS KMS is responsible for the availability of the key material"),
+            Some(Aws)
+        );
+        // A service only used by the subject is not the subject.
+        assert_eq!(
+            c("A customer using Amazon EC2 is responsible for the guest OS"),
+            Some(Customer)
+        );
+        // ", so …" gives a consequence, not the claim.
+        assert_eq!(
+            without_reason(
+                "AWS chooses the Region for the data, so the company cannot guarantee residency"
+            ),
+            "AWS chooses the Region for the data"
+        );
     }
 
     #[test]

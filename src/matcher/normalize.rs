@@ -564,6 +564,8 @@ pub struct Normalizer {
     /// Phrases (as stems) that put a text outside AWS: other providers, then places.
     outside_providers: Vec<Vec<String>>,
     outside_places: Vec<Vec<String>>,
+    /// Service aliases that are technologies running anywhere ("kubernetes", "vm").
+    technologies: HashSet<String>,
     /// Stems of known words: a word whose stem is known is not a typo ("rout" = route).
     known_stems: HashSet<String>,
     /// Known words and their stems, so that most words are not stemmed again per query.
@@ -615,6 +617,7 @@ impl Normalizer {
             known: FuzzyWords::default(),
             outside_providers: Vec::new(),
             outside_places: Vec::new(),
+            technologies: HashSet::default(),
             classes: word_classes(),
             outside_first: HashSet::default(),
             known_stems: HashSet::default(),
@@ -636,7 +639,7 @@ impl Normalizer {
                 let derived = i > 0 && i < names.len();
                 // A name that loses a number ("Route 53" → "route") would make an
                 // ordinary word a service.
-                let lost_number = key.split(' ').count() != name.split_whitespace().count();
+                let lost_number = Self::loses_number(name);
                 if key.is_empty() || derived && synonym_words.contains(&key) || lost_number {
                     continue;
                 }
@@ -664,13 +667,14 @@ impl Normalizer {
             list.iter()
                 // A phrase that loses a number ("Office 365" → "office") would match
                 // ordinary words ("officer"): such phrases are left out.
-                .filter(|p| Self::words(p).len() == p.split_whitespace().count())
+                .filter(|p| !Self::loses_number(p))
                 .map(|p| Self::words(p).iter().map(|w| n.stem(w)).collect::<Vec<_>>())
                 .filter(|p| !p.is_empty())
                 .collect()
         };
         n.outside_providers = stems_of(&vocab.outside_providers, &n);
         n.outside_places = stems_of(&vocab.outside_places, &n);
+        n.technologies = vocab.technologies.iter().map(|t| n.key(t)).collect();
         n.outside_first = n
             .outside_providers
             .iter()
@@ -696,6 +700,10 @@ impl Normalizer {
                 words.extend(Self::words(phrase));
             }
         }
+        // The outside words too: "VirtualBox" is one word, not "virtual box".
+        for phrase in vocab.outside_providers.iter().chain(&vocab.outside_places) {
+            words.extend(Self::words(phrase));
+        }
         words.extend(STOPWORDS.iter().map(|w| w.to_string()));
         for w in words {
             let stem = n.stem(&w);
@@ -709,12 +717,23 @@ impl Normalizer {
     fn stem(&self, word: &str) -> String {
         if word.len() <= 3 || word.chars().any(|c| c.is_ascii_digit()) {
             word.to_string()
+        } else if word == "buildings" || word == "building" {
+            // The noun keeps its own stem: "a building" is a data center, "who builds the
+            // AMI" is not.
+            "building".to_string()
         } else {
             self.stemmer.stem(word).into_owned()
         }
     }
 
     /// Lower-cased words of `text`, not yet stemmed.
+    /// Whether `phrase` loses a number when split into words ("Office 2019" → "office";
+    /// "Route 53" keeps it as "route53").
+    fn loses_number(phrase: &str) -> bool {
+        let digits = |t: &str| t.chars().filter(char::is_ascii_digit).count();
+        digits(&Self::words(phrase).concat()) != digits(phrase)
+    }
+
     fn words(text: &str) -> Vec<String> {
         Self::words_in_sentences(text)
             .into_iter()
@@ -726,10 +745,13 @@ impl Normalizer {
     /// sentence ends at `.`, `?`, `!`, `;`, `:` or a line break) and whether a comma comes
     /// right before it.
     fn words_in_sentences(text: &str) -> Vec<(String, usize, bool)> {
-        // "Route 53" keeps its number (bare numbers are dropped below): "route53".
+        // "Route 53" keeps its number (bare numbers are dropped below): "route53"; so do
+        // "Microsoft 365" and "Office 365", which are outside AWS.
         let lower = information_technology(text)
             .to_lowercase()
-            .replace("route 53", "route53");
+            .replace("route 53", "route53")
+            .replace("microsoft 365", "microsoft365")
+            .replace("office 365", "office365");
         let mut out = Vec::new();
         let mut sentence = 0;
         let mut word = String::new();
@@ -855,11 +877,19 @@ impl Normalizer {
         let mut near_focus: Vec<String> = Vec::new();
         // Services named by their name ("RDS Custom for Oracle"), not a descriptive alias.
         let mut by_name: Vec<String> = Vec::new();
+        // Whether a service is named by more than a technology that runs anywhere.
+        let mut names_aws_service = false;
         let mut i = 0;
         while i < words.len() {
             let found = longest(&self.services, self.max_service, &words, i, &mut key);
             match found {
                 Some((len, (id, is_name))) => {
+                    let matched = words[i..i + len]
+                        .iter()
+                        .map(|w| w.0.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    names_aws_service |= !self.technologies.contains(&matched);
                     if !out.services.contains(id) {
                         out.services.push(id.clone());
                     }
@@ -999,8 +1029,9 @@ impl Normalizer {
         });
         let names_service = !out.services.is_empty();
         out.names_aws = says_aws || names_service || raw.iter().any(|w| w == "cloud");
+        // "Kubernetes on bare metal in our own racks" names a technology, not EKS.
         out.outside = (uses(&self.outside_providers) && !says_aws)
-            || (uses(&self.outside_places) && !says_aws && !names_service);
+            || (uses(&self.outside_places) && !says_aws && !names_aws_service);
         out
     }
 
@@ -1224,6 +1255,17 @@ pub const CUSTOMER_SIDE: &str = "<customer-side>";
 fn sides(words: &[String], flags: &[u16]) -> Vec<(usize, &'static str)> {
     let mut out = Vec::new();
     for i in 0..words.len() {
+        // "the people who work at AWS", "staff employed by Amazon": AWS's own people.
+        let works_at = matches!(
+            words[i].as_str(),
+            "work" | "works" | "working" | "employed" | "employees"
+        ) && words
+            .get(i + 1)
+            .is_some_and(|n| matches!(n.as_str(), "at" | "for" | "by" | "of"))
+            && flags.get(i + 2).is_some_and(|f| f & class::AWS_OWNER != 0);
+        if works_at && !out.iter().any(|(_, s)| *s == AWS_SIDE) {
+            out.push((i + 2, AWS_SIDE));
+        }
         // "AWS's" is "aws" then "s".
         let after = if words.get(i + 1).is_some_and(|n| n == "s") {
             i + 2
@@ -1470,8 +1512,14 @@ mod tests {
                 vec!["configure".into(), "config".into()],
                 vec!["firewall".into(), "security group".into()],
             ],
-            outside_providers: vec!["azure".into()],
-            outside_places: vec!["on premises".into()],
+            outside_providers: vec![
+                "azure".into(),
+                "virtualbox".into(),
+                "microsoft 365".into(),
+                "office 2019".into(),
+            ],
+            outside_places: vec!["on premises".into(), "our own racks".into()],
+            technologies: vec!["virtual machine".into()],
         };
         Normalizer::new(&vocab, ["Who patches the guest OS on an instance?"])
     }
@@ -1678,6 +1726,65 @@ mod tests {
             .outside
         );
         assert!(!n.normalize("who patches the guest OS", true).outside);
+    }
+
+    #[test]
+    fn a_technology_that_runs_anywhere_does_not_name_aws_beside_ones_own_place() {
+        let n = normalizer();
+        // "virtual machine" is an alias of EC2, but also what runs in one's own racks.
+        assert!(
+            n.normalize("who patches the virtual machine in our own racks", true)
+                .outside
+        );
+        // The service by its name, or an alias that is AWS's, is AWS.
+        assert!(
+            !n.normalize("who patches the EC2 instance in our own racks", true)
+                .outside
+        );
+        assert!(
+            !n.normalize(
+                "moving the virtual machine from our own racks to Amazon EC2",
+                true
+            )
+            .outside
+        );
+    }
+
+    #[test]
+    fn brands_with_numbers_and_glued_names_are_outside_aws() {
+        let n = normalizer();
+        // "Microsoft 365" keeps its number; "VirtualBox" is not split into "virtual box".
+        assert!(
+            n.normalize("In Microsoft 365, who turns on MFA?", true)
+                .outside
+        );
+        assert!(
+            n.normalize("Who patches the Linux VM I run in VirtualBox?", true)
+                .outside
+        );
+        assert!(
+            !n.normalize("Who turns on MFA for Microsoft users?", true)
+                .outside
+        );
+        // A phrase that would lose its number is left out ("Office 2019" → "office").
+        assert!(!n.normalize("who trains the office staff", true).outside);
+    }
+
+    #[test]
+    fn a_building_is_not_what_someone_builds() {
+        let n = normalizer();
+        assert_eq!(n.key("buildings"), n.key("building"));
+        assert_ne!(n.key("builds"), n.key("building"));
+        assert_ne!(n.key("build"), n.key("building"));
+    }
+
+    #[test]
+    fn the_people_who_work_at_aws_are_aws_side() {
+        let n = normalizer();
+        let side = |q: &str| terms(&n, q).contains(&AWS_SIDE.to_string());
+        assert!(side("who trains the people who work at AWS on security?"));
+        assert!(side("staff employed by Amazon"));
+        assert!(!side("who trains the people who work at our company?"));
     }
 
     #[test]

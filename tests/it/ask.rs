@@ -390,6 +390,21 @@ fn the_issue_practice_question_picks_c() {
 }
 
 #[test]
+fn a_service_as_the_one_acting_and_options_that_name_services() {
+    // "Which of the following does Elastic Beanstalk do?" asks for AWS's tasks, even
+    // though an option mentions what the customer uses.
+    assert_picks(
+        "With AWS Elastic Beanstalk managed platform updates turned on, which of the following does Elastic Beanstalk do?\n- Fix vulnerabilities in the customer's application code\n- Automatically apply patch and minor updates for a supported platform version\n- Manage the security of AWS services the customer uses outside Elastic Beanstalk\n- Migrate environments off retired platform versions without any customer action",
+        &["2"],
+    );
+    // "Lambda (AWS)" names AWS; "AWS Support, after a case is opened" is not whose job it is.
+    assert_picks(
+        "When using AWS Lambda with a managed runtime in the Auto runtime update mode, who applies runtime security updates to existing functions?\n(A) The customer, by redeploying each function\n(B) AWS Support, after a case is opened\n(C) Lambda (AWS)\n(D) Nobody; managed runtimes are never updated",
+        &["C"],
+    );
+}
+
+#[test]
 fn the_stem_says_which_party_how_many_and_not() {
     let options = "A. Patching the hypervisor\nB. Configuring security groups\nC. Physical security of data centers\nD. Creating IAM users";
     let cases = [
