@@ -517,6 +517,14 @@ fn required(source: &Files, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<So
     }
 }
 
+/// Whether `phrase` is one of the aliases of a service.
+fn is_alias(services: &[Service], phrase: &str) -> bool {
+    services
+        .iter()
+        .flat_map(|s| &s.aliases)
+        .any(|a| a.trim().eq_ignore_ascii_case(phrase.trim()))
+}
+
 fn load_vocabulary(dir: &Files, diags: &mut Vec<Diagnostic>) -> Option<Vocabulary> {
     let before = diags.len();
     let mut services = Vec::new();
@@ -580,13 +588,19 @@ fn load_vocabulary(dir: &Files, diags: &mut Vec<Diagnostic>) -> Option<Vocabular
                     ("technologies", raw.technologies, &mut technologies),
                 ] {
                     for (i, phrase) in list.into_iter().enumerate() {
+                        let at = NodePath::root().key(key).index(i);
                         if phrase.trim().is_empty() {
-                            diags.push(
-                                file.diag(
-                                    &NodePath::root().key(key).index(i),
-                                    "empty phrase".into(),
+                            diags.push(file.diag(&at, "empty phrase".into()));
+                        } else if key == "technologies" && !is_alias(&services, &phrase) {
+                            // A technology only matters as a service's alias: one that is
+                            // none would silently do nothing.
+                            diags.push(file.diag(
+                                &at,
+                                format!(
+                                    "{phrase:?} is not an alias of any service in \
+                                     vocabulary/services.yaml"
                                 ),
-                            );
+                            ));
                         }
                         out.push(phrase);
                     }

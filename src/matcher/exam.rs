@@ -971,6 +971,9 @@ fn without_asides(stem: &str) -> String {
     out
 }
 
+/// Words that ask whether statements are true rather than whose something is.
+const TRUTH: &[&str] = &["true", "correct", "accurate", "false", "incorrect"];
+
 /// Reads what a stem asks: which party, NOT, how many.
 pub fn read_stem(stem: &str) -> Asks {
     let stem = &without_asides(stem);
@@ -992,7 +995,7 @@ pub fn read_stem(stem: &str) -> Asks {
     let party_duty = matches!(party_of(&q, true), Some((4.., _)));
     // "Which TWO statements describe the customer's part…?" too, unless it asks which
     // are true.
-    let truth = has(&q, &["true", "correct", "accurate", "false", "incorrect"]);
+    let truth = has(&q, TRUTH);
     // "Which statement best describes how the customer's responsibilities vary?"
     let one_statement = has(&q, &["statement"]) && has(&q, &["best", "how"]);
     let statements = (has(&q, &["statement", "statements"])
@@ -1841,9 +1844,12 @@ fn service_case(kb: &KnowledgeBase, id: &str) -> bool {
 }
 
 /// Someone who is neither AWS nor the customer ("The Linux vendor, which…", "The
-/// employees' internet service provider"): never the answer to whose job it is under
-/// the model.
+/// employees' internet service provider"), or AWS's help desk ("AWS Support, after a case
+/// is opened"): never the answer to whose job it is under the model.
 fn third_party(option: &str) -> bool {
+    if support_desk(option) {
+        return true;
+    }
     let head = option.split(',').next().unwrap_or(option).to_lowercase();
     let w: Vec<&str> = head
         .split(|c: char| !c.is_alphanumeric())
@@ -1909,26 +1915,16 @@ fn who_options(matcher: &Matcher, stem: &str, options: &[Choice]) -> Option<Vec<
         .map(|c| {
             let head = c.text.split(',').next().unwrap_or(&c.text);
             let head_words = words(head);
-            let customer_named = head_words
+            let service = !head_words
                 .iter()
-                .any(|w| CUSTOMER_WORDS.contains(&w.low.as_str()));
+                .any(|w| CUSTOMER_WORDS.contains(&w.low.as_str()))
+                && !matcher.normalize_as_written(head).services.is_empty();
             match leading_party(&c.text) {
                 // "Lambda (AWS)": a short option naming a service names AWS.
-                None if head_words.len() <= 4
-                    && !customer_named
-                    && !third_party(&c.text)
-                    && !matcher.normalize_as_written(head).services.is_empty() =>
-                {
+                None if service && head_words.len() <= 4 && !third_party(&c.text) => {
                     Some(Owner::Aws)
                 }
-                Some(Owner::Customer)
-                    if !matcher.normalize_as_written(head).services.is_empty()
-                        && !words(head)
-                            .iter()
-                            .any(|w| CUSTOMER_WORDS.contains(&w.low.as_str())) =>
-                {
-                    Some(Owner::Aws)
-                }
+                Some(Owner::Customer) if service => Some(Owner::Aws),
                 p => p,
             }
         })
@@ -1968,7 +1964,7 @@ fn who_options(matcher: &Matcher, stem: &str, options: &[Choice]) -> Option<Vec<
                     None => (reason.to_string(), matcher.best(reason)),
                 };
                 let fits = match (party, answer.owner()) {
-                    _ if third_party(&c.text) || support_desk(&c.text) => Some(false),
+                    _ if third_party(&c.text) => Some(false),
                     (Some(p), Some(o)) => Some(p == o),
                     _ => None,
                 };
@@ -2148,17 +2144,10 @@ fn choices(matcher: &Matcher, kb: &KnowledgeBase, stem: String, options: Vec<Cho
     }
     // "Which of the following does Elastic Beanstalk do?": the service's (AWS's) tasks,
     // whatever the options say of the customer.
-    let truth = [
-        "statement",
-        "true",
-        "correct",
-        "accurate",
-        "false",
-        "incorrect",
-    ];
     let asking = words(asking_sentence(&stem));
     if asks.party.is_none()
-        && !has(&asking, &truth)
+        && !has(&asking, TRUTH)
+        && !has(&asking, &["statement", "statements"])
         && service_does(matcher, asking_sentence(&stem))
     {
         asks.party = Some(Owner::Aws);

@@ -527,6 +527,14 @@ impl Normalized {
     }
 }
 
+/// Names whose number is part of the name, written as one word so that the number is not
+/// dropped as a bare one: "Route 53" is a service, "Microsoft 365" is outside AWS.
+const NUMBERED_NAMES: [(&str, &str); 3] = [
+    ("route 53", "route53"),
+    ("microsoft 365", "microsoft365"),
+    ("office 365", "office365"),
+];
+
 /// Words that link something to AWS ("connected to", "hosted on", "running in").
 const LINKS: &[&str] = &[
     "connected",
@@ -726,7 +734,6 @@ impl Normalizer {
         }
     }
 
-    /// Lower-cased words of `text`, not yet stemmed.
     /// Whether `phrase` loses a number when split into words ("Office 2019" → "office";
     /// "Route 53" keeps it as "route53").
     fn loses_number(phrase: &str) -> bool {
@@ -734,6 +741,7 @@ impl Normalizer {
         digits(&Self::words(phrase).concat()) != digits(phrase)
     }
 
+    /// Lower-cased words of `text`, not yet stemmed.
     fn words(text: &str) -> Vec<String> {
         Self::words_in_sentences(text)
             .into_iter()
@@ -745,13 +753,13 @@ impl Normalizer {
     /// sentence ends at `.`, `?`, `!`, `;`, `:` or a line break) and whether a comma comes
     /// right before it.
     fn words_in_sentences(text: &str) -> Vec<(String, usize, bool)> {
-        // "Route 53" keeps its number (bare numbers are dropped below): "route53"; so do
-        // "Microsoft 365" and "Office 365", which are outside AWS.
-        let lower = information_technology(text)
-            .to_lowercase()
-            .replace("route 53", "route53")
-            .replace("microsoft 365", "microsoft365")
-            .replace("office 365", "office365");
+        // Names with a number keep it (bare numbers are dropped below).
+        let mut lower = information_technology(text).to_lowercase();
+        for (name, word) in NUMBERED_NAMES {
+            if lower.contains(name) {
+                lower = lower.replace(name, word);
+            }
+        }
         let mut out = Vec::new();
         let mut sentence = 0;
         let mut word = String::new();

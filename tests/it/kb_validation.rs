@@ -148,6 +148,25 @@ fn every_broken_fixture_gets_its_precise_error() {
 }
 
 #[test]
+fn a_technology_that_is_no_service_alias_names_file_line_and_field() {
+    let dir = base_with(&[]);
+    std::fs::write(
+        dir.path().join("vocabulary/outside.yaml"),
+        "places:\n  - our own racks\ntechnologies:\n  - instance\n  - kubernetes\n",
+    )
+    .unwrap();
+    let Err(LoadError::Invalid(diags)) = load_dir(dir.path()) else {
+        panic!("loaded")
+    };
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let d = &diags[0];
+    assert!(d.file.ends_with("vocabulary/outside.yaml"), "{d}");
+    assert_eq!(d.line, Some(5), "{d}");
+    assert_eq!(d.field, "technologies[1]", "{d}");
+    assert!(d.message.contains("not an alias"), "{d}");
+}
+
+#[test]
 fn duplicate_id_names_both_places() {
     let (diags, _dir) = load_with("duplicate_id.yaml");
     let d = diags
