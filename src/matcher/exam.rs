@@ -1019,8 +1019,44 @@ pub fn read_stem(stem: &str) -> Asks {
     }
 }
 
+/// A sentence up to a contrast it adds ("…customer-specific controls, rather than
+/// inherited or shared ones?"): what follows "rather than" is what it does not ask.
+fn before_contrast(w: &[Word]) -> &[Word] {
+    let cut = (1..w.len()).find(|&i| {
+        let pair = |a: &str, b: &str| w[i].low == a && w.get(i + 1).is_some_and(|n| n.low == b);
+        pair("rather", "than") || pair("instead", "of") || pair("as", "opposed")
+    });
+    &w[..cut.unwrap_or(w.len())]
+}
+
+/// Someone who acts in a stem that names no party: "the user", "…must the shop do
+/// itself?", "What does the model expect the studio to do?" all mean the customer.
+fn unnamed_customer(q: &[Word]) -> bool {
+    let user = (1..q.len()).any(|i| {
+        matches!(q[i].low.as_str(), "user" | "users")
+            && matches!(q[i - 1].low.as_str(), "the" | "a" | "an" | "each")
+            && q.get(i + 1).is_none_or(|n| {
+                n.low.starts_with("responsib") || SUBJECT_VERBS.contains(&n.low.as_str())
+            })
+    });
+    user || has(
+        q,
+        &[
+            "itself",
+            "themselves",
+            "ourselves",
+            "yourself",
+            "yourselves",
+            "expect",
+            "expects",
+            "expected",
+        ],
+    )
+}
+
 /// The party a stem asks about (`q` its asking sentence, `all` the whole stem).
 fn asked_party(q: &[Word], all: &[Word]) -> Option<Owner> {
+    let q = before_contrast(q);
     let in_question = party_of(q, true);
     // The scene's party is asked about ("…what the customer must handle. Which items
     // belong on the list?"), unless the asking sentence asks what happens ("AWS publishes
@@ -1050,7 +1086,7 @@ fn asked_party(q: &[Word], all: &[Word]) -> Option<Owner> {
         Some(Owner::Shared)
     } else if let Some((_, p)) = named {
         Some(p)
-    } else if has_phrase(q, &["in", "the", "cloud"]) {
+    } else if unnamed_customer(q) || has_phrase(q, &["in", "the", "cloud"]) {
         Some(Owner::Customer)
     } else if has_phrase(q, &["of", "the", "cloud"]) {
         Some(Owner::Aws)
@@ -2683,6 +2719,24 @@ mod tests {
             (
                 "A school district moves its portal to Elastic Beanstalk. Which task does the district no longer do?",
                 (Some(Customer), true, one),
+            ),
+            // What follows "rather than" is not asked.
+            (
+                "Which TWO are customer-specific controls, rather than inherited or shared controls?",
+                (Some(Customer), false, Count::Exactly(2)),
+            ),
+            // Someone acting without being named a customer is the customer.
+            (
+                "Which task is the user responsible for when using Amazon EC2?",
+                (Some(Customer), false, one),
+            ),
+            (
+                "An online shop runs its storefront on Elastic Beanstalk. Which task must the shop do itself?",
+                (Some(Customer), false, one),
+            ),
+            (
+                "AWS publishes a patched AMI. What does the shared responsibility model expect the studio to do?",
+                (Some(Customer), false, one),
             ),
         ] {
             assert_eq!(asks(stem), want, "{stem}");

@@ -794,7 +794,7 @@ impl Matcher {
         // A shared control named and asked about as a control: the question is clear even
         // when its words are few or it reads like a fact question ("How is patch
         // management classified?").
-        let control = self.as_a_control(question, top_score, &ranked);
+        let control = self.as_a_control(question, top_score, &ranked, &asked);
         let (entry, owner, via) = control.map_or((entry, owner, via), |c| (c, Owner::Shared, None));
         // Close runner-up with another owner: less sure.
         let mut score = top_score.min(1.0);
@@ -916,24 +916,34 @@ impl Matcher {
     /// A question about a shared control, by its name, at the level of the control ("how
     /// is patch management, as a whole, classified?", "who owns configuration management
     /// overall?") is answered by the control, not by one side's part of it.
+    ///
+    /// A service's own shared rule asked about as a whole ("EKS managed node groups taken
+    /// as a whole: is node patching AWS's, ours, or shared?") is answered by that rule too,
+    /// not by the case one of its phrases points at.
     fn as_a_control(
         &self,
         question: &str,
         top_score: f32,
         ranked: &[(usize, f32)],
+        asked: &[Svc],
     ) -> Option<usize> {
         let lower = question.to_lowercase();
         if !CONTROL_LEVEL.iter().any(|w| lower.contains(w)) {
             return None;
         }
+        let whole = AS_A_WHOLE.iter().any(|w| lower.contains(w));
         ranked
             .iter()
             .take_while(|&&(_, s)| s >= top_score - CONTROL_MARGIN)
             .find(|&&(e, _)| {
-                self.entries[e]
-                    .shared_control
+                let info = &self.entries[e];
+                info.shared_control
                     .as_ref()
                     .is_some_and(|name| lower.contains(name.as_str()))
+                    || (whole
+                        && info.owner == Owner::Shared
+                        && !info.cases.is_empty()
+                        && info.services.iter().any(|s| asked.contains(s)))
             })
             .map(|&(e, _)| e)
     }
@@ -1052,6 +1062,8 @@ const CONTROL_LEVEL: [&str; 14] = [
     "end-to-end",
     "layer by layer",
 ];
+/// Words that ask about a whole service-specific rule rather than one of its cases.
+const AS_A_WHOLE: [&str; 3] = ["as a whole", "overall", "end to end"];
 /// How far below the best match a shared control may be and still be the one asked about.
 const CONTROL_MARGIN: f32 = 0.25;
 

@@ -308,6 +308,11 @@ const ORGANISATIONS: &[&str] = &[
 
 /// A text of this many words or more may hold a scenario before its question.
 const LONG_TEXT: usize = 18;
+/// Services whose nodes or tasks run on instances (EC2 ones, or AWS's own for Fargate): a
+/// scenario about one of them that asks about "the EC2 instances" or "the underlying
+/// instance" still asks about it.
+const RUNS_ON_INSTANCES: [&str; 6] = ["eks", "ecs", "emr", "batch", "elastic_beanstalk", "fargate"];
+
 /// A sentence longer than this that asks is read from its first asking word.
 const LONG_SENTENCE: usize = 14;
 
@@ -415,6 +420,9 @@ const NOT_THIS: &[&[&str]] = &[
     &["away", "from"],
     &["not"],
     &["without"],
+    &["compared", "with"],
+    &["compared", "to"],
+    &["unlike"],
 ];
 
 /// One normalised term of a text.
@@ -880,6 +888,10 @@ impl Normalizer {
         // Words naming a service the question is not using: no topic of it.
         let mut not_in_use = vec![false; words.len()];
         let mut negated: Vec<String> = Vec::new();
+        // Services also named by name where they are in use: "moved from node-based
+        // ElastiCache to ElastiCache Serverless" still uses ElastiCache ("instead of RDS…
+        // the DB instance" does not use RDS).
+        let mut in_use: Vec<String> = Vec::new();
         let mut in_focus: Vec<String> = Vec::new();
         // Services of the sentence just before a long text's question.
         let mut near_focus: Vec<String> = Vec::new();
@@ -910,6 +922,8 @@ impl Normalizer {
                         if !negated.contains(id) {
                             negated.push(id.clone());
                         }
+                    } else if *is_name && !in_use.contains(id) {
+                        in_use.push(id.clone());
                     }
                     if in_focus_at(i) && !in_focus.contains(id) {
                         in_focus.push(id.clone());
@@ -927,6 +941,7 @@ impl Normalizer {
         }
         // A service the question is not using is never the one it asks about ("if we are
         // not using RDS", "instead of EC2").
+        negated.retain(|id| !in_use.contains(id));
         out.services.retain(|id| !negated.contains(id));
         // "the DB instance" of "RDS Custom for Oracle" is that service's, not plain RDS's:
         // a service found only by a descriptive alias gives way to a named variant of it.
@@ -942,6 +957,16 @@ impl Normalizer {
         // and RDS. Who patches the RDS engine?").
         let scenario = focus_from > 0 || focus_to < raw.len();
         if scenario && in_focus.iter().any(|id| out.services.contains(id)) {
+            // "…our EKS cluster… who patches the EC2 instances it runs as nodes?": the
+            // instances are the orchestrator's, so it stays in view.
+            if in_focus.iter().all(|id| id == "ec2") {
+                in_focus.extend(
+                    out.services
+                        .iter()
+                        .filter(|id| RUNS_ON_INSTANCES.contains(&id.as_str()))
+                        .cloned(),
+                );
+            }
             out.services.retain(|id| in_focus.contains(id));
         } else if scenario && near_focus.iter().any(|id| out.services.contains(id)) {
             // "…asks whether the DynamoDB table is encrypted. Who performs that?"
@@ -1712,6 +1737,12 @@ mod tests {
             true,
         );
         assert_eq!(q.services, ["config"]);
+        // Moved from one form of a service to another: the service is still in use.
+        let q = n.normalize(
+            "we moved from Amazon EC2 on demand to Amazon EC2 spot, who patches the OS?",
+            true,
+        );
+        assert_eq!(q.services, ["ec2"]);
     }
 
     #[test]
