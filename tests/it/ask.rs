@@ -1032,3 +1032,22 @@ fn a_party_word_that_describes_a_noun_is_not_who_acts() {
         &["False"],
     );
 }
+
+#[test]
+fn a_service_rule_asked_about_as_a_whole_is_the_whole_rule() {
+    // One side's part is that side's...
+    assert_eq!(
+        owner("For EKS managed node groups, who starts the update that rolls the patched AMI out to the nodes?"),
+        Some(Owner::Customer)
+    );
+    // ...but the same parts asked about "as a whole" are the service's shared rule.
+    assert_eq!(
+        owner("For EKS managed node groups taken as a whole (AWS publishing patched AMIs, our team rolling the node groups onto them), is node patching owned by AWS, by us, or shared?"),
+        Some(Owner::Shared)
+    );
+    // A scenario's "EC2 instances" that EKS Auto Mode runs as nodes are EKS's nodes.
+    assert_eq!(
+        answer("We switched our EKS cluster to EKS Auto Mode and pull images from ECR. When a new AMI with CVE fixes comes out, who is responsible for patching and replacing the EC2 instances that Auto Mode runs as nodes?"),
+        Some((Owner::Aws, "eks_auto_mode_node_patching".to_string()))
+    );
+}

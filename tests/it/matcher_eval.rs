@@ -2,9 +2,9 @@
 //! - `tests/eval/dev.tsv`, `dev_extra.tsv`, `dev_more.tsv`, `dev_four.tsv`,
 //!   `dev_five.tsv`, `dev_six.tsv`, `dev_seven.tsv`, `dev_eight.tsv`, `dev_nine.tsv`,
 //!   `dev_ten.tsv`, `dev_eleven.tsv`, `dev_twelve.tsv`, `dev_thirteen.tsv`,
-//!   `dev_fourteen.tsv`, `dev_fifteen.tsv`, `dev_sixteen.tsv` and `dev_seventeen.tsv`: the
-//!   development sets the matcher and the
-//!   knowledge base were tuned on;
+//!   `dev_fourteen.tsv`, `dev_fifteen.tsv`, `dev_sixteen.tsv`, `dev_seventeen.tsv` and
+//!   `dev_eighteen.tsv`: the development sets the matcher and the knowledge base were
+//!   tuned on;
 //! - `tests/eval/calibration.tsv`: used to fit the confidence calibration and to choose
 //!   the answer threshold (no phrasing was ever added for it; three of its misses did
 //!   suggest general rules: "laptop" as an outside word, "as one control");
@@ -79,11 +79,11 @@ fn held_out_test_set_levels_do_not_drop() {
     assert_levels(
         "test.tsv",
         &r,
-        // Measured: 92.0% / 97.1% / 4.9% (2026-11-24, 1,084 entries, threshold 0.45;
-        // 92.3% / 97.1% / 4.5% on 1,061 entries, 92.7% / 97.1% / 4.2% on 873). The level
-        // stays one point below the best reached.
+        // Measured: 92.7% / 97.1% / 4.9% (2026-11-25, 1,087 entries, threshold 0.45;
+        // 92.0% / 97.1% / 4.9% on 1,084, 92.3% / 97.1% / 4.5% on 1,061, 92.7% / 97.1% /
+        // 4.2% on 873). The level stays one point below the best reached.
         Levels {
-            in_domain: 0.913,
+            in_domain: 0.917,
             off_topic: 0.961,
             max_confidently_wrong: 0.055,
         },
@@ -145,6 +145,10 @@ fn development_and_calibration_sets_levels_do_not_drop() {
         // First contact (long, negation, yes/no and service-scoped, written by a helper
         // from AWS docs and the seeds, 2026-11-25): 89.4 / 100 / 8.3.
         ("dev_seventeen.tsv", 0.907, 0.99, 0.077),
+        // First contact (long, negation, yes/no and service-scoped, with wording meant to
+        // mislead a keyword matcher; a helper from AWS docs and the seeds, 2026-11-25):
+        // 85.0 / 90.0 / 11.7; now 91.7 / 90.0 / 5.0.
+        ("dev_eighteen.tsv", 0.907, 0.89, 0.06),
         ("calibration.tsv", 0.949, 0.959, 0.039),
     ] {
         let r = report(file);
@@ -234,11 +238,11 @@ fn assert_exam_levels(file: &str, min_exact: f64, max_wrong: f64) {
 
 #[test]
 fn held_out_exam_set_levels_do_not_drop() {
-    // Measured: 88.5% exact, 2.9% with a wrong pick (104 questions; 80.8% / 12.5% on
-    // first contact, 84.6% / 4.8% five rounds ago, 87.5% / 5.8% four rounds ago, 87.5% /
-    // 2.9% three rounds ago, 88.5% / 2.9% two rounds ago, 89.4% / 1.9% a round ago: the
-    // 2026-11-25 round lost one question, not opened).
-    assert_exam_levels("exam.yaml", 0.875, 0.039);
+    // Measured: 88.5% exact, 1.9% with a wrong pick (104 questions; 80.8% / 12.5% on
+    // first contact, 84.6% / 4.8% six rounds ago, 87.5% / 5.8% five rounds ago, 87.5% /
+    // 2.9% four rounds ago, 88.5% / 2.9% three rounds ago, 89.4% / 1.9% two rounds ago,
+    // 88.5% / 2.9% a round ago; not opened).
+    assert_exam_levels("exam.yaml", 0.875, 0.029);
 }
 
 #[test]
@@ -251,7 +255,7 @@ fn exam_dev_set_levels_do_not_drop() {
     // exam_dev9 91.2 / 2.5 (86.2 / 11.2), exam_dev10 87.5 / 0 (75.0 / 10.0), exam_dev11
     // 77.5 / 10.0 (72.5 / 13.8), exam_dev12 75.0 / 7.5 (about 57 services; 61.3 / 16.2),
     // exam_dev13 83.8 / 10.0 (commonly examined services; 72.5 / 15.0), exam_dev14
-    // 78.8 / 2.5 (68.8 / 8.8).
+    // 78.8 / 2.5 (68.8 / 8.8), exam_dev15 83.8 / 3.8 (78.8 / 5.0).
     for (file, min_exact, max_wrong) in [
         ("exam_dev.yaml", 0.99, 0.01),
         ("exam_dev2.yaml", 0.957, 0.01),
@@ -278,6 +282,9 @@ fn exam_dev_set_levels_do_not_drop() {
         // First contact (written by a helper from AWS docs and the seeds, 2026-11-25):
         // 68.8 / 8.8.
         ("exam_dev14.yaml", 0.778, 0.035),
+        // First contact (inherit, NOT, choose-n, scenario and shared styles weighted,
+        // inline options; a helper from AWS docs and the seeds, 2026-11-25): 78.8 / 5.0.
+        ("exam_dev15.yaml", 0.828, 0.048),
     ] {
         assert_exam_levels(file, min_exact, max_wrong);
     }
