@@ -794,7 +794,7 @@ impl Matcher {
         // A shared control named and asked about as a control: the question is clear even
         // when its words are few or it reads like a fact question ("How is patch
         // management classified?").
-        let control = self.as_a_control(question, top_score, &ranked, &asked);
+        let control = self.as_a_control(question, &q, top_score, &ranked, &asked);
         let (entry, owner, via) = control.map_or((entry, owner, via), |c| (c, Owner::Shared, None));
         // Close runner-up with another owner: less sure.
         let mut score = top_score.min(1.0);
@@ -923,6 +923,7 @@ impl Matcher {
     fn as_a_control(
         &self,
         question: &str,
+        q: &Normalized,
         top_score: f32,
         ranked: &[(usize, f32)],
         asked: &[Svc],
@@ -931,7 +932,7 @@ impl Matcher {
         if !CONTROL_LEVEL.iter().any(|w| lower.contains(w)) {
             return None;
         }
-        let whole = AS_A_WHOLE.iter().any(|w| lower.contains(w));
+        let whole = asks_whole(q);
         ranked
             .iter()
             .take_while(|&&(_, s)| s >= top_score - CONTROL_MARGIN)
@@ -1029,7 +1030,7 @@ impl Matcher {
                 best = Some((specificity, case));
             }
         }
-        let whole = q.tokens.iter().any(|t| WHOLE.contains(&t.as_str()));
+        let whole = asks_whole(q);
         if (by_words.len() > 1 && best.is_some_and(|(sp, _)| sp < 20))
             || (whole && by_services.len() > 1)
         {
@@ -1062,14 +1063,17 @@ const CONTROL_LEVEL: [&str; 14] = [
     "end-to-end",
     "layer by layer",
 ];
-/// Words that ask about a whole service-specific rule rather than one of its cases.
-const AS_A_WHOLE: [&str; 3] = ["as a whole", "overall", "end to end"];
 /// How far below the best match a shared control may be and still be the one asked about.
 const CONTROL_MARGIN: f32 = 0.25;
 
 /// Stems (as `Normalized::tokens` has them) that ask about a control as a whole ("as a
 /// whole", "overall", "across the entire environment").
 const WHOLE: [&str; 4] = ["whole", "overal", "entir", "across"];
+
+/// Whether a question asks about something as a whole: a rule rather than one of its cases.
+fn asks_whole(q: &Normalized) -> bool {
+    q.tokens.iter().any(|t| WHOLE.contains(&t.as_str()))
+}
 
 /// One "did you mean" choice in JSON.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -917,7 +917,8 @@ impl Normalizer {
                         by_name.push(id.clone());
                     }
                     in_service[i..i + len].fill(*is_name);
-                    if Self::after_not_this(&raw, i) || Self::moved_away_from(&raw, i) {
+                    if Self::after_not_this(&raw, &after_comma, i) || Self::moved_away_from(&raw, i)
+                    {
                         not_in_use[i..i + len].fill(true);
                         if !negated.contains(id) {
                             negated.push(id.clone());
@@ -1201,7 +1202,9 @@ impl Normalizer {
     /// Whether the word at `i` follows "instead of", "rather than", "moved from"… within
     /// a few words ("instead of using Amazon RDS"), and not after the "to" or "but" that
     /// names what is used instead ("move from EC2 to RDS": RDS is in use).
-    fn after_not_this(raw: &[String], i: usize) -> bool {
+    ///
+    /// The phrase ends at a comma: "Unlike EC2, RDS patches the OS" uses RDS.
+    fn after_not_this(raw: &[String], after_comma: &[bool], i: usize) -> bool {
         let start = i.saturating_sub(5);
         (start..i).any(|j| {
             NOT_THIS.iter().any(|pat| {
@@ -1210,6 +1213,7 @@ impl Normalizer {
                     && !raw[j + pat.len()..i]
                         .iter()
                         .any(|w| matches!(w.as_str(), "to" | "onto" | "into" | "but"))
+                    && !(j + pat.len() + 1..=i).any(|k| after_comma[k])
             })
         })
     }
@@ -1901,6 +1905,12 @@ mod tests {
             ["rds"]
         );
         assert_eq!(named("instead of RDS, we run MySQL on EC2"), ["ec2"]);
+        // A service compared with is not the one in use either.
+        assert_eq!(
+            named("Compared with EC2, who patches the OS on RDS?"),
+            ["rds"]
+        );
+        assert_eq!(named("unlike EC2, does RDS patch the OS for us?"), ["rds"]);
         assert!(named("we moved away from EC2").is_empty());
     }
 
