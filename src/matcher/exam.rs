@@ -940,7 +940,7 @@ fn asking_sentence(stem: &str) -> &str {
         .rev()
         .find(|s| {
             let w = words(s);
-            has(&w, &["which", "what", "who", "whose"])
+            has(&w, &["which", "what", "who", "whose", "whom"])
         })
         .copied()
         .unwrap_or(stem)
@@ -1054,10 +1054,21 @@ fn unnamed_customer(q: &[Word]) -> bool {
     )
 }
 
+/// Verbs of answering a question rather than doing a job: "Which should the company
+/// *name*?", "Which should it *record*?".
+const REPORTING: &[&str] = &[
+    "name", "pick", "choose", "select", "list", "record", "cite", "identify", "answer", "report",
+    "mark", "write", "say",
+];
+
 /// The party a stem asks about (`q` its asking sentence, `all` the whole stem).
 fn asked_party(q: &[Word], all: &[Word]) -> Option<Owner> {
     let q = before_contrast(q);
-    let in_question = party_of(q, true);
+    // "Which should the company name?" after a scene that asks about inherited controls:
+    // the company is who answers, not whose the control is.
+    let reports =
+        q.len() <= 8 && has(q, REPORTING) && !q.iter().any(|x| duty(&x.low) || x.low == "own");
+    let in_question = if reports { None } else { party_of(q, true) };
     // The scene's party is asked about ("…what the customer must handle. Which items
     // belong on the list?"), unless the asking sentence asks what happens ("AWS publishes
     // a new base image. What must happen for the functions to receive the fix?").
@@ -1157,7 +1168,7 @@ pub fn claim(statement: &str) -> Option<Claim> {
     Some(Claim {
         compound,
         party,
-        negated: negated(&w),
+        negated: negated(before_condition(&w)),
         alone: has(
             &w,
             &["solely", "only", "entirely", "fully", "alone", "sole"],
@@ -1177,6 +1188,13 @@ fn main_clause(statement: &str) -> &str {
         Some((_, rest)) if conditional && !parties(&words(rest)).is_empty() => rest,
         _ => statement,
     }
+}
+
+/// A claim up to a trailing condition ("A customer can turn off X if it does not need
+/// it"): a "not" in the condition does not negate the claim.
+fn before_condition(w: &[Word]) -> &[Word] {
+    let cut = (2..w.len()).find(|&i| matches!(w[i].low.as_str(), "if" | "unless" | "whenever"));
+    &w[..cut.unwrap_or(w.len())]
 }
 
 /// Whether a statement says something is or becomes so by itself ("…are automatically
@@ -1692,6 +1710,23 @@ const SERVICE_ACTS: &[&str] = &[
 /// Whether a statement opens with a service (by its name) acting: "Lambda will keep
 /// applying patches", "Amazon RDS automatically backs up…".
 fn service_acts(matcher: &Matcher, statement: &str) -> bool {
+    // "For a function on the Auto mode, Lambda is responsible…": the clause after an
+    // opening phrase of context.
+    let lower = statement.trim_start().to_lowercase();
+    let opener = [
+        "for ", "with ", "in ", "under ", "on ", "using ", "when ", "if ",
+    ]
+    .iter()
+    .any(|o| lower.starts_with(o));
+    if let Some((_, rest)) = statement.split_once(',').filter(|_| opener) {
+        if service_acts_at_start(matcher, rest) {
+            return true;
+        }
+    }
+    service_acts_at_start(matcher, statement)
+}
+
+fn service_acts_at_start(matcher: &Matcher, statement: &str) -> bool {
     let tokens: Vec<&str> = statement.split_whitespace().collect();
     let start = usize::from(
         tokens
@@ -1705,7 +1740,12 @@ fn service_acts(matcher: &Matcher, statement: &str) -> bool {
         let next = next
             .trim_matches(|c: char| !c.is_alphanumeric())
             .to_lowercase();
-        if !SERVICE_ACTS.contains(&next.as_str()) {
+        // "Lambda is responsible for…".
+        let responsible = matches!(next.as_str(), "is" | "are")
+            && tokens
+                .get(start + k + 1)
+                .is_some_and(|t| t.to_lowercase().starts_with("responsib"));
+        if !SERVICE_ACTS.contains(&next.as_str()) && !responsible {
             return false;
         }
         let n = matcher.normalize_as_written(&tokens[start..start + k].join(" "));
@@ -1942,7 +1982,7 @@ fn who_options(matcher: &Matcher, stem: &str, options: &[Choice]) -> Option<Vec<
     let which_party = has_phrase(&asking, &["which", "party"])
         || has_phrase(&asking, &["what", "party"])
         || has_phrase(&asking, &["which", "parties"]);
-    if !has(&asking, &["who", "whose"]) && !which_party {
+    if !has(&asking, &["who", "whose", "whom"]) && !which_party {
         return None;
     }
     // "Lambda, automatically, …": an option that starts with a service names AWS.
@@ -2645,6 +2685,11 @@ mod tests {
                 "Which controls do customers fully inherit from AWS? (Choose two.)",
                 (Some(Aws), false, Count::Exactly(2)),
             ),
+            // The company names the answer; the scene asks about inherited controls.
+            (
+                "An auditor asks which control the company fully inherits from AWS for its workloads. Which should the company name?",
+                (Some(Aws), false, one),
+            ),
             (
                 "Which of the following is a shared control between AWS and the customer?",
                 (Some(Shared), false, one),
@@ -2900,6 +2945,14 @@ mod tests {
         assert_eq!(
             c("A customer using Amazon EC2 is responsible for the guest OS"),
             Some(Customer)
+        );
+        // A "not" in a trailing condition does not negate the claim.
+        let turn_off =
+            claim("A customer can turn off encryption at rest on a table if it does not need it")
+                .expect("a claim");
+        assert_eq!((turn_off.party, turn_off.negated), (Customer, false));
+        assert!(
+            claim("AWS does not patch the guest OS if it runs on EC2").is_some_and(|c| c.negated)
         );
         // ", so …" gives a consequence, not the claim.
         assert_eq!(

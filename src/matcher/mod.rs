@@ -789,8 +789,10 @@ impl Matcher {
         let asked = self.with_families(&q.services);
         let chosen = self.prefer_general(top, top_score, &ranked);
         let chosen = self.prefer_worded_case(chosen, top_score, &ranked, &q);
-        let (entry, owner, via) = self.route(chosen, &q, &asked);
+        let (entry, owner, via) = self.route(chosen, &q, &asked, &ranked);
         let (entry, owner, via) = self.by_side(entry, owner, via, top_score, &ranked, &q);
+        let (entry, owner, via) =
+            self.not_denied(entry, owner, via, top_score, &ranked, &q, &asked);
         // A shared control named and asked about as a control: the question is clear even
         // when its words are few or it reads like a fact question ("How is patch
         // management classified?").
@@ -825,7 +827,7 @@ impl Matcher {
         if let Some(&(_, s2)) = ranked
             .iter()
             .skip(1)
-            .find(|(e, _)| self.route(*e, &q, &asked).1 != owner)
+            .find(|(e, _)| self.route(*e, &q, &asked, &ranked).1 != owner)
         {
             let margin = top_score - s2;
             if margin < 0.05 {
@@ -848,7 +850,7 @@ impl Matcher {
             && ranked
                 .iter()
                 .take(AGREE)
-                .all(|(e, _)| self.route(*e, &q, &asked).1 == owner)
+                .all(|(e, _)| self.route(*e, &q, &asked, &ranked).1 == owner)
         {
             score = ANSWER_THRESHOLD;
         }
@@ -906,6 +908,7 @@ impl Matcher {
         if generals.iter().any(|&g| worded(g, chosen)) {
             return chosen;
         }
+
         ranked
             .iter()
             .take_while(|&&(_, s)| s >= top_score - WORDED_MARGIN)
@@ -983,11 +986,69 @@ impl Matcher {
             .unwrap_or((entry, owner, via))
     }
 
+    /// A question that says one party does not do the thing ("AWS won't pick the
+    /// retention period. Who does?") is not answered with that party when an entry of
+    /// another owner matched nearly as well: the asker told us which reading is not meant.
+    #[allow(clippy::too_many_arguments)]
+    fn not_denied(
+        &self,
+        entry: usize,
+        owner: Owner,
+        via: Option<usize>,
+        top_score: f32,
+        ranked: &[(usize, f32)],
+        q: &Normalized,
+        asked: &[Svc],
+    ) -> (usize, Owner, Option<usize>) {
+        let denied = match q.denied {
+            Some(normalize::Party::Aws) => Owner::Aws,
+            Some(normalize::Party::Customer) => Owner::Customer,
+            None => return (entry, owner, via),
+        };
+        // "We don't build the updates ourselves. Who does?" asks for the other party, not
+        // for a split.
+        let other = if denied == Owner::Aws {
+            Owner::Customer
+        } else {
+            Owner::Aws
+        };
+        if owner == other {
+            return (entry, owner, via);
+        }
+        ranked
+            .iter()
+            .take_while(|&&(_, s)| s >= top_score * DENIED_MARGIN)
+            .map(|&(e, _)| self.route(e, q, asked, ranked))
+            .find(|&(_, o, _)| o == other)
+            .unwrap_or((entry, owner, via))
+    }
+
     /// Follows an "it depends" entry to the case the question selects: by its words
     /// (`when`) and by the services asked about; the most specific case wins. An entry
     /// that answers a case of a general entry names that entry as its context (`via`).
-    fn route(&self, entry: usize, q: &Normalized, asked: &[Svc]) -> (usize, Owner, Option<usize>) {
+    ///
+    /// Cases selected equally well (a scene naming MSK, Lambda and ECS selects each one's
+    /// case of "who patches the OS") give way to the case whose entry matched the question
+    /// best (`ranked`).
+    fn route(
+        &self,
+        entry: usize,
+        q: &Normalized,
+        asked: &[Svc],
+        ranked: &[(usize, f32)],
+    ) -> (usize, Owner, Option<usize>) {
         let info = &self.entries[entry];
+        let rank = |e: usize| ranked.iter().position(|&(r, _)| r == e);
+        let own_rank = rank(entry).unwrap_or(usize::MAX);
+        // Only a case whose entry matched better than the rule itself can win a tie out of
+        // order (the first case listed, such as a service's own before its family's, wins
+        // otherwise).
+        let rank_of = |case: &CaseInfo| {
+            case.target
+                .and_then(rank)
+                .filter(|&r| r < own_rank)
+                .unwrap_or(usize::MAX)
+        };
         let mut best: Option<(usize, &CaseInfo)> = None;
         // Owners of cases selected by words alone: a question that names both sides
         // ("AWS staff vs my staff", "of the cloud and in the cloud") asks the general rule.
@@ -1026,7 +1087,9 @@ impl Matcher {
                 (false, Some(n)) => 10 + n,
                 _ => 5,
             };
-            if best.is_none_or(|(b, _)| specificity > b) {
+            if best.is_none_or(|(b, c)| {
+                specificity > b || (specificity == b && rank_of(case) < rank_of(c))
+            }) {
                 best = Some((specificity, case));
             }
         }
@@ -1063,16 +1126,35 @@ const CONTROL_LEVEL: [&str; 14] = [
     "end-to-end",
     "layer by layer",
 ];
+/// How far below the best match (as a share of its score) an entry of another owner may be
+/// and still answer a question that denies the best match's owner.
+const DENIED_MARGIN: f32 = 0.8;
+
 /// How far below the best match a shared control may be and still be the one asked about.
 const CONTROL_MARGIN: f32 = 0.25;
 
 /// Stems (as `Normalized::tokens` has them) that ask about a control as a whole ("as a
 /// whole", "overall", "across the entire environment").
-const WHOLE: [&str; 4] = ["whole", "overal", "entir", "across"];
+const WHOLE: [&str; 3] = ["whole", "overal", "entir"];
+
+/// What "across" spans when it means the whole of something ("across all our services",
+/// "across the estate"); "brokers across three AZs" is where things run, not a whole.
+const ACROSS_WHOLE: [&str; 6] = ["all", "everi", "our", "my", "the", "both"];
+/// Places "across" may span that say where things run, not that a rule is asked as a whole.
+const ACROSS_PLACES: [&str; 4] = ["az", "region", "zone", "account"];
 
 /// Whether a question asks about something as a whole: a rule rather than one of its cases.
 fn asks_whole(q: &Normalized) -> bool {
-    q.tokens.iter().any(|t| WHOLE.contains(&t.as_str()))
+    let t = &q.tokens;
+    t.iter().enumerate().any(|(i, w)| {
+        WHOLE.contains(&w.as_str())
+            || (w == "across"
+                && t.get(i + 1)
+                    .is_some_and(|n| ACROSS_WHOLE.contains(&n.as_str()))
+                && !t[i + 1..(i + 4).min(t.len())]
+                    .iter()
+                    .any(|n| ACROSS_PLACES.iter().any(|p| n.starts_with(p))))
+    })
 }
 
 /// One "did you mean" choice in JSON.

@@ -498,6 +498,9 @@ pub struct Normalized {
     pub tokens: Vec<String>,
     /// How the question is put (yes/no, negated).
     pub framing: Framing,
+    /// The party the text says does not do the thing before it asks who does ("AWS won't
+    /// pick the retention period. Who does?", "we don't build the updates ourselves").
+    pub denied: Option<Party>,
     /// The text is about somewhere else than AWS ("in Azure", "our on-premises
     /// servers") and names neither AWS nor an AWS service.
     pub outside: bool,
@@ -542,6 +545,33 @@ const NUMBERED_NAMES: [(&str, &str); 3] = [
     ("microsoft 365", "microsoft365"),
     ("office 365", "office365"),
 ];
+
+/// "aws/ebs" or "alias/aws/rds" is the alias of an AWS managed KMS key, not the service
+/// it names: each becomes "aws managed key".
+fn aws_managed_key_aliases(lower: &str) -> String {
+    let mut out = String::with_capacity(lower.len() + 16);
+    let mut rest = lower;
+    while let Some(at) = rest.find("aws/") {
+        let before_ok = rest[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let after = &rest[at + 4..];
+        let name_len = after
+            .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .unwrap_or(after.len());
+        if before_ok && name_len > 0 {
+            out.push_str(&rest[..at]);
+            out.push_str("aws managed key");
+            rest = &after[name_len..];
+        } else {
+            out.push_str(&rest[..at + 4]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
 
 /// Words that link something to AWS ("connected to", "hosted on", "running in").
 const LINKS: &[&str] = &[
@@ -767,6 +797,9 @@ impl Normalizer {
             if lower.contains(name) {
                 lower = lower.replace(name, word);
             }
+        }
+        if lower.contains("aws/") {
+            lower = aws_managed_key_aliases(&lower);
         }
         let mut out = Vec::new();
         let mut sentence = 0;
@@ -1028,6 +1061,7 @@ impl Normalizer {
         });
         out.fact = !strong && !party && flags.first().is_some_and(|f| f & class::FACT != 0);
         out.framing = framing(&raw, &flags);
+        out.denied = denied(&raw, &flags, &in_service);
         // As written: "Gmail" must not be corrected into a word the knowledge base knows.
         let written: Vec<String> = raw
             .iter()
@@ -1460,6 +1494,154 @@ const YES_NO_OPENERS: &[&str] = &[
 const NEGATIONS: &[&str] = &[
     "not", "isn", "doesn", "don", "aren", "won", "cannot", "never", "shouldn", "wouldn",
 ];
+
+/// Words between a party and its negation: "AWS *will* not", "we *are* not", "we*'re* not".
+const AUXILIARIES: &[&str] = &[
+    "do",
+    "does",
+    "did",
+    "will",
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "can",
+    "should",
+    "would",
+    "must",
+    "re",
+    "ll",
+    "s",
+    "really",
+    "actually",
+    "certainly",
+];
+/// What a party's thing is called when it is denied: "isn't *our* job", "not AWS's call".
+const DUTY_NOUNS: &[&str] = &[
+    "job",
+    "jobs",
+    "responsibility",
+    "task",
+    "problem",
+    "call",
+    "duty",
+    "concern",
+    "headache",
+    "business",
+    "area",
+    "department",
+];
+
+/// The party a text says does not do the thing, before it asks who does: "AWS won't pick
+/// the retention period. Who does?", "We no longer patch the nodes; who does it now?",
+/// "…isn't something we do ourselves, right? So whose is it?", "…isn't AWS's job, whose
+/// is it?". Only a denial before the asking word counts ("who doesn't…" asks, it denies
+/// nobody), and only a party that is the subject ("AWS data centers aren't…" is not AWS).
+fn denied(raw: &[String], flags: &[u16], in_service: &[bool]) -> Option<Party> {
+    let asks_at = raw.iter().rposition(|w| w == "who" || w == "whose")?;
+    // The question must point back at the denied thing ("Who does?", "whose job is it
+    // then?"); one with a topic of its own ("who now creates the users?") asks about that.
+    let ask = &raw[asks_at + 1..];
+    if ask.len() > 6
+        || !ask.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "does" | "do" | "it" | "that" | "this" | "them" | "then" | "instead" | "one"
+            )
+        })
+    {
+        return None;
+    }
+    let party_of = |i: usize| {
+        if in_service.get(i).copied().unwrap_or(false) {
+            None
+        } else if flags[i] & class::AWS != 0 {
+            Some(Party::Aws)
+        } else if flags[i] & class::CUSTOMER != 0 {
+            Some(Party::Customer)
+        } else {
+            None
+        }
+    };
+    let negation_at = |i: usize| {
+        flags.get(i).is_some_and(|f| f & class::NEGATION != 0)
+            || (raw.get(i).is_some_and(|w| w == "no")
+                && raw.get(i + 1).is_some_and(|n| n == "longer"))
+    };
+    let subject = |w: &str| {
+        matches!(
+            w,
+            "aws" | "amazon" | "provider" | "we" | "i" | "customer" | "customers"
+        )
+    };
+    // "isn't solely AWS's job and isn't solely ours" denies neither: it says both.
+    let partly = |r: std::ops::Range<usize>| {
+        raw[r].iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "solely"
+                    | "only"
+                    | "just"
+                    | "entirely"
+                    | "purely"
+                    | "fully"
+                    | "alone"
+                    | "wholly"
+                    | "completely"
+                    | "exclusively"
+                    | "all"
+            )
+        })
+    };
+    if partly(0..asks_at) {
+        return None;
+    }
+    for i in 0..asks_at {
+        let Some(party) = party_of(i) else { continue };
+        // "If we don't turn it on, who does?" is a condition, not a denial.
+        if raw[i.saturating_sub(2)..i]
+            .iter()
+            .any(|w| matches!(w.as_str(), "if" | "unless" | "when" | "whether"))
+        {
+            continue;
+        }
+        // "AWS won't…", "we don't…", "we are no longer…", "we never…".
+        if subject(&raw[i]) {
+            let mut j = i + 1;
+            while j < asks_at && j <= i + 2 && AUXILIARIES.contains(&raw[j].as_str()) {
+                j += 1;
+            }
+            if j < asks_at && negation_at(j) {
+                return Some(party);
+            }
+        }
+        // "isn't our job", "not AWS's call", "isn't something we do".
+        let before = i.saturating_sub(4)..i;
+        if before.clone().any(negation_at) {
+            let next = |k: usize| raw.get(k).map(String::as_str);
+            let noun_at = if next(i + 1) == Some("s") {
+                i + 2
+            } else {
+                i + 1
+            };
+            let owns = next(noun_at).is_some_and(|w| DUTY_NOUNS.contains(&w))
+                && matches!(
+                    raw[i].as_str(),
+                    "our" | "my" | "aws" | "amazon" | "amazons" | "customer" | "customers"
+                );
+            let something = subject(&raw[i])
+                && before
+                    .clone()
+                    .any(|k| raw[k] == "something" || raw[k] == "anything");
+            if owns || something {
+                return Some(party);
+            }
+        }
+    }
+    None
+}
 
 /// Reads how a question is put from its words: "Is AWS responsible for X?" is a yes/no
 /// question about AWS; "Do I have to X?" about the customer; "AWS doesn't X, right?" a
@@ -1921,6 +2103,51 @@ mod tests {
             .normalize("Who rotates the KSK for my Route 53 zone?", false)
             .tokens
             .contains(&"route53".to_string()));
+    }
+
+    #[test]
+    fn an_aws_managed_key_alias_names_the_key_not_the_service() {
+        assert_eq!(
+            aws_managed_key_aliases("who rotates the aws/ebs key? and alias/aws/s3"),
+            "who rotates the aws managed key key? and alias/aws managed key"
+        );
+        assert_eq!(aws_managed_key_aliases("raws/x aws/"), "raws/x aws/");
+        let q = normalizer().normalize("Who rotates the aws/rds key?", false);
+        assert!(!q.services.contains(&"rds".to_string()), "{:?}", q.services);
+    }
+
+    #[test]
+    fn a_denied_party_is_read_only_before_a_question_pointing_back() {
+        let d = |t: &str| normalizer().normalize(t, false).denied;
+        assert_eq!(
+            d("AWS won't pick the retention period. Who does?"),
+            Some(Party::Aws)
+        );
+        assert_eq!(
+            d("We don't build the updates ourselves. Who does?"),
+            Some(Party::Customer)
+        );
+        assert_eq!(
+            d("Classifying data isn't AWS's job, whose is it?"),
+            Some(Party::Aws)
+        );
+        assert_eq!(
+            d("Locking the doors isn't something we do, right? So whose is it?"),
+            Some(Party::Customer)
+        );
+        // A question with its own topic, a condition, a "not only", a denial inside the
+        // question itself; and "AWS data centers aren't…" does not deny AWS.
+        assert_eq!(
+            d("We no longer run MySQL on EC2. Who now creates the database users?"),
+            None
+        );
+        assert_eq!(d("If we don't enable updates, who does it?"), None);
+        assert_eq!(d("It isn't solely AWS's job. So whose is it?"), None);
+        assert_ne!(
+            d("The AWS data centers aren't ours to guard. Whose job is it?"),
+            Some(Party::Aws)
+        );
+        assert_eq!(d("Who doesn't patch the guest OS?"), None);
     }
 
     #[test]

@@ -1051,3 +1051,57 @@ fn a_service_rule_asked_about_as_a_whole_is_the_whole_rule() {
         Some((Owner::Aws, "eks_auto_mode_node_patching".to_string()))
     );
 }
+
+#[test]
+fn a_scene_of_several_services_is_read_on_the_one_the_question_fits() {
+    // Brokers spread "across three AZs" is where they run, not the rule asked "as a
+    // whole"; of the services the scene names, the question fits MSK's brokers best.
+    assert_eq!(
+        answer("We run Kafka on Amazon MSK provisioned with Standard brokers across three AZs, producers on Lambda and consumers on ECS. An operating system security update is needed on the broker hosts. Who applies it?"),
+        Some((Owner::Aws, "msk_broker_patching".to_string()))
+    );
+    // A service's own case still comes before its family's when neither matched better.
+    assert_eq!(
+        answer("A manufacturer needs privileged operating system access for a legacy ERP database, so it chose Amazon RDS Custom for Oracle instead of standard RDS. A new Oracle Linux security advisory is published that affects the DB instance's operating system. Who is responsible for keeping that operating system patched?"),
+        Some((Owner::Customer, "rds_custom_oracle_os_patching".to_string()))
+    );
+}
+
+#[test]
+fn a_party_said_not_to_do_it_is_not_the_answer_to_who_does() {
+    assert_eq!(
+        owner("AWS won't pick the retention period for our RDS automated backups. Who does?"),
+        Some(Owner::Customer)
+    );
+    assert_eq!(
+        owner("On Elastic Beanstalk we don't build the platform updates ourselves. Who does?"),
+        Some(Owner::Aws)
+    );
+    // A question with a topic of its own asks about that topic, whatever was denied.
+    assert_eq!(
+        owner("We no longer run our own MySQL on EC2 and use RDS instead. Who now creates the database users and passwords?"),
+        Some(Owner::Customer)
+    );
+}
+
+#[test]
+fn an_aws_managed_key_alias_is_a_kms_key() {
+    assert_eq!(
+        answer("Who rotates the aws/ebs key?"),
+        Some((Owner::Aws, "kms_aws_managed_key_rotation".to_string()))
+    );
+}
+
+#[test]
+fn a_who_question_asked_by_whom_and_a_service_responsible_in_a_statement() {
+    // "…by whom?" asks who, like "who…?".
+    assert_picks(
+        "An inherited control is implemented and operated by whom?\n1. AWS\n2. The customer\n3. Both AWS and the customer\n4. Neither",
+        &["1"],
+    );
+    // After an opening of context, "Lambda is responsible" is AWS's claim.
+    let tf = exam("True or False: For an AWS Lambda function that uses the Auto runtime update mode, Lambda is responsible for applying runtime updates to the function.")
+        .and_then(|e| e.true_false)
+        .map(|t| t.truth);
+    assert_eq!(tf, Some(Some(true)));
+}
