@@ -209,6 +209,9 @@ impl Layers {
 /// The factor for an entry about the other operating-system layer than the one asked.
 const OTHER_LAYER: f32 = 0.8;
 
+/// An answer as routed: the entry, its owner, and the "it depends" entry it came from.
+type Routed = (usize, Owner, Option<usize>);
+
 /// A service, by its index in the vocabulary.
 type Svc = u16;
 
@@ -790,9 +793,8 @@ impl Matcher {
         let chosen = self.prefer_general(top, top_score, &ranked);
         let chosen = self.prefer_worded_case(chosen, top_score, &ranked, &q);
         let (entry, owner, via) = self.route(chosen, &q, &asked, &ranked);
-        let (entry, owner, via) = self.by_side(entry, owner, via, top_score, &ranked, &q);
-        let (entry, owner, via) =
-            self.not_denied(entry, owner, via, top_score, &ranked, &q, &asked);
+        let routed = self.by_side((entry, owner, via), top_score, &ranked, &q);
+        let (entry, owner, via) = self.not_denied(routed, (top_score, &ranked), &q, &asked);
         // A shared control named and asked about as a control: the question is clear even
         // when its words are few or it reads like a fact question ("How is patch
         // management classified?").
@@ -957,13 +959,11 @@ impl Matcher {
     /// case entries matched nearly as well.
     fn by_side(
         &self,
-        entry: usize,
-        owner: Owner,
-        via: Option<usize>,
+        (entry, owner, via): Routed,
         top_score: f32,
         ranked: &[(usize, f32)],
         q: &Normalized,
-    ) -> (usize, Owner, Option<usize>) {
+    ) -> Routed {
         let has = |side: &str| q.terms.iter().any(|t| t.text == side);
         let side = match (has(normalize::AWS_SIDE), has(normalize::CUSTOMER_SIDE)) {
             (true, false) => Owner::Aws,
@@ -989,17 +989,13 @@ impl Matcher {
     /// A question that says one party does not do the thing ("AWS won't pick the
     /// retention period. Who does?") is not answered with that party when an entry of
     /// another owner matched nearly as well: the asker told us which reading is not meant.
-    #[allow(clippy::too_many_arguments)]
     fn not_denied(
         &self,
-        entry: usize,
-        owner: Owner,
-        via: Option<usize>,
-        top_score: f32,
-        ranked: &[(usize, f32)],
+        (entry, owner, via): Routed,
+        (top_score, ranked): (f32, &[(usize, f32)]),
         q: &Normalized,
         asked: &[Svc],
-    ) -> (usize, Owner, Option<usize>) {
+    ) -> Routed {
         let denied = match q.denied {
             Some(normalize::Party::Aws) => Owner::Aws,
             Some(normalize::Party::Customer) => Owner::Customer,
