@@ -856,6 +856,21 @@ impl Matcher {
         {
             score = ANSWER_THRESHOLD;
         }
+        // Unsure, but the asker said the other party does not do it and the best entry is
+        // this party's ("Locking down the data center isn't something we do, right? So
+        // whose is it?"): the premise and the knowledge base agree.
+        let denied_other = match q.denied {
+            Some(normalize::Party::Aws) => owner == Owner::Customer,
+            Some(normalize::Party::Customer) => owner == Owner::Aws,
+            None => false,
+        };
+        if (AGREE_FLOOR..ANSWER_THRESHOLD).contains(&score)
+            && denied_other
+            && q.asks_owner
+            && !(q.outside || q.how_to || q.fact)
+        {
+            score = ANSWER_THRESHOLD;
+        }
         if control.is_some() && score >= SUGGEST_THRESHOLD {
             score = score.max(ANSWER_THRESHOLD);
         }

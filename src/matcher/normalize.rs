@@ -410,6 +410,30 @@ const HOW_TO: &[&[&str]] = &[
     &["where"],
 ];
 
+/// Whether `raw` holds one of `patterns` as consecutive words.
+fn has_pattern(raw: &[String], patterns: &[&[&str]]) -> bool {
+    patterns.iter().any(|pat| {
+        raw.windows(pat.len())
+            .any(|win| win.iter().zip(pat.iter()).all(|(a, b)| a == b))
+    })
+}
+
+/// Comparisons of price or kind ("Is Fargate or EC2 cheaper?", "the difference between an
+/// AWS managed and an AWS owned key") and requests for writing ("write me a haiku"): with
+/// no word that asks whose job something is, they ask for a fact, whatever party they name.
+const COMPARES: &[&[&str]] = &[
+    &["difference", "between"],
+    &["differences", "between"],
+    &["cheaper"],
+    &["cheapest"],
+    &["more", "expensive"],
+    &["pricing"],
+    &["write", "me"],
+    &["haiku"],
+    &["poem"],
+    &["joke"],
+];
+
 /// Words after which a named service is the one *not* in use ("instead of RDS").
 const NOT_THIS: &[&[&str]] = &[
     &["instead", "of"],
@@ -1045,11 +1069,7 @@ impl Normalizer {
         out.cue = flags.iter().any(|f| f & class::CUE != 0);
         let strong = flags.iter().any(|f| f & class::STRONG != 0);
         out.asks_owner = strong;
-        out.how_to = !strong
-            && HOW_TO.iter().any(|pat| {
-                raw.windows(pat.len())
-                    .any(|win| win.iter().zip(pat.iter()).all(|(a, b)| a == b))
-            });
+        out.how_to = !strong && has_pattern(&raw, HOW_TO);
         // "What is Amazon Macie?", "difference between SQS and SNS?": a wh-question that
         // neither asks whose job something is nor names a party asks for a fact.
         // "How do I…", "can you…" are generic: they name nobody's responsibility.
@@ -1059,7 +1079,9 @@ impl Normalizer {
                     && !in_service[i]
                     && flags.get(i + 1).is_none_or(|f| f & class::TOOL == 0))
         });
-        out.fact = !strong && !party && flags.first().is_some_and(|f| f & class::FACT != 0);
+        out.fact = !strong
+            && (has_pattern(&raw, COMPARES)
+                || (!party && flags.first().is_some_and(|f| f & class::FACT != 0)));
         out.framing = framing(&raw, &flags);
         out.denied = denied(&raw, &flags, &in_service);
         // As written: "Gmail" must not be corrected into a word the knowledge base knows.
@@ -2114,6 +2136,25 @@ mod tests {
         assert_eq!(aws_managed_key_aliases("raws/x aws/"), "raws/x aws/");
         let q = normalizer().normalize("Who rotates the aws/rds key?", false);
         assert!(!q.services.contains(&"rds".to_string()), "{:?}", q.services);
+    }
+
+    #[test]
+    fn comparisons_and_requests_for_writing_ask_for_a_fact() {
+        let n = normalizer();
+        for t in [
+            "What is the difference between an AWS managed key and an AWS owned key?",
+            "Is Fargate or the EC2 launch type cheaper?",
+            "Write me a haiku about Kubernetes.",
+        ] {
+            assert!(n.normalize(t, false).fact, "{t}");
+        }
+        assert!(
+            !n.normalize(
+                "Who pays for the difference between the two instances?",
+                false
+            )
+            .fact
+        );
     }
 
     #[test]

@@ -1077,6 +1077,11 @@ fn a_party_said_not_to_do_it_is_not_the_answer_to_who_does() {
         owner("On Elastic Beanstalk we don't build the platform updates ourselves. Who does?"),
         Some(Owner::Aws)
     );
+    // Unsure of the entry, but the premise and the best entry agree on the owner.
+    assert_eq!(
+        owner("Locking down the physical data center isn't something we do ourselves, right? So whose responsibility is it?"),
+        Some(Owner::Aws)
+    );
     // A question with a topic of its own asks about that topic, whatever was denied.
     assert_eq!(
         owner("We no longer run our own MySQL on EC2 and use RDS instead. Who now creates the database users and passwords?"),
