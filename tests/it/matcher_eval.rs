@@ -2,9 +2,9 @@
 //! - `tests/eval/dev.tsv`, `dev_extra.tsv`, `dev_more.tsv`, `dev_four.tsv`,
 //!   `dev_five.tsv`, `dev_six.tsv`, `dev_seven.tsv`, `dev_eight.tsv`, `dev_nine.tsv`,
 //!   `dev_ten.tsv`, `dev_eleven.tsv`, `dev_twelve.tsv`, `dev_thirteen.tsv`,
-//!   `dev_fourteen.tsv`, `dev_fifteen.tsv`, `dev_sixteen.tsv`, `dev_seventeen.tsv` and
-//!   `dev_eighteen.tsv`: the development sets the matcher and the knowledge base were
-//!   tuned on;
+//!   `dev_fourteen.tsv`, `dev_fifteen.tsv`, `dev_sixteen.tsv`, `dev_seventeen.tsv`,
+//!   `dev_eighteen.tsv` and `dev_nineteen.tsv`: the development sets the matcher and the
+//!   knowledge base were tuned on;
 //! - `tests/eval/calibration.tsv`: used to fit the confidence calibration and to choose
 //!   the answer threshold (no phrasing was ever added for it; three of its misses did
 //!   suggest general rules: "laptop" as an outside word, "as one control");
@@ -149,6 +149,10 @@ fn development_and_calibration_sets_levels_do_not_drop() {
         // mislead a keyword matcher; a helper from AWS docs and the seeds, 2026-11-25):
         // 85.0 / 90.0 / 11.7; now 91.7 / 90.0 / 5.0.
         ("dev_eighteen.tsv", 0.907, 0.89, 0.06),
+        // First contact (long, negation, yes/no, slangy paraphrases; a helper from AWS docs
+        // and the seeds, 2026-11-25; eight "who is NOT responsible" labels and one RDS
+        // Custom label corrected): 85.6 / 85.0 / 6.1; now 88.9 / 100 / 3.3.
+        ("dev_nineteen.tsv", 0.879, 0.99, 0.043),
         ("calibration.tsv", 0.949, 0.959, 0.039),
     ] {
         let r = report(file);
@@ -255,7 +259,8 @@ fn exam_dev_set_levels_do_not_drop() {
     // exam_dev9 91.2 / 2.5 (86.2 / 11.2), exam_dev10 87.5 / 0 (75.0 / 10.0), exam_dev11
     // 77.5 / 10.0 (72.5 / 13.8), exam_dev12 75.0 / 7.5 (about 57 services; 61.3 / 16.2),
     // exam_dev13 83.8 / 10.0 (commonly examined services; 72.5 / 15.0), exam_dev14
-    // 78.8 / 2.5 (68.8 / 8.8), exam_dev15 83.8 / 3.8 (78.8 / 5.0).
+    // 78.8 / 2.5 (68.8 / 8.8), exam_dev15 83.8 / 3.8 (78.8 / 5.0), exam_dev16 83.8 / 6.2
+    // (77.5 / 8.8).
     for (file, min_exact, max_wrong) in [
         ("exam_dev.yaml", 0.99, 0.01),
         ("exam_dev2.yaml", 0.957, 0.01),
@@ -285,6 +290,9 @@ fn exam_dev_set_levels_do_not_drop() {
         // First contact (inherit, NOT, choose-n, scenario and shared styles weighted,
         // inline options; a helper from AWS docs and the seeds, 2026-11-25): 78.8 / 5.0.
         ("exam_dev15.yaml", 0.828, 0.048),
+        // First contact (every label style, "who" options, true/false; a helper from AWS
+        // docs and the seeds, 2026-11-25): 77.5 / 8.8; now 83.8 / 6.2.
+        ("exam_dev16.yaml", 0.828, 0.072),
     ] {
         assert_exam_levels(file, min_exact, max_wrong);
     }
