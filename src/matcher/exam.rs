@@ -929,6 +929,9 @@ fn number(word: &str) -> Option<usize> {
 }
 
 /// The sentence of a stem that asks: the last one with "which", "what" or "who".
+/// Words that ask who: "who…?", "whose…?", "…by whom?".
+const WHO: &[&str] = &["who", "whose", "whom"];
+
 fn asking_sentence(stem: &str) -> &str {
     let sentences: Vec<&str> = stem
         .split_inclusive(['?', '.', '!', ':', ';'])
@@ -940,7 +943,7 @@ fn asking_sentence(stem: &str) -> &str {
         .rev()
         .find(|s| {
             let w = words(s);
-            has(&w, &["which", "what", "who", "whose", "whom"])
+            has(&w, &["which", "what"]) || has(&w, WHO)
         })
         .copied()
         .unwrap_or(stem)
@@ -1176,14 +1179,15 @@ pub fn claim(statement: &str) -> Option<Claim> {
     })
 }
 
+/// Openings of a condition before a claim: "When a customer uses X, …".
+const CONDITIONS: [&str; 5] = ["when ", "if ", "once ", "after ", "whenever "];
+
 /// A statement without its opening condition ("When a customer uses an external key
 /// store, AWS KMS is responsible for…"): the party of the condition does not claim
 /// anything, the main clause does (when it names a party).
 fn main_clause(statement: &str) -> &str {
     let lower = statement.trim_start().to_lowercase();
-    let conditional = ["when ", "if ", "once ", "after ", "whenever "]
-        .iter()
-        .any(|c| lower.starts_with(c));
+    let conditional = CONDITIONS.iter().any(|c| lower.starts_with(c));
     match statement.split_once(',') {
         Some((_, rest)) if conditional && !parties(&words(rest)).is_empty() => rest,
         _ => statement,
@@ -1713,11 +1717,10 @@ fn service_acts(matcher: &Matcher, statement: &str) -> bool {
     // "For a function on the Auto mode, Lambda is responsible…": the clause after an
     // opening phrase of context.
     let lower = statement.trim_start().to_lowercase();
-    let opener = [
-        "for ", "with ", "in ", "under ", "on ", "using ", "when ", "if ",
-    ]
-    .iter()
-    .any(|o| lower.starts_with(o));
+    let opener = CONDITIONS
+        .iter()
+        .chain(&["for ", "with ", "in ", "under ", "on ", "using "])
+        .any(|o| lower.starts_with(o));
     if let Some((_, rest)) = statement.split_once(',').filter(|_| opener) {
         if service_acts_at_start(matcher, rest) {
             return true;
@@ -1726,6 +1729,7 @@ fn service_acts(matcher: &Matcher, statement: &str) -> bool {
     service_acts_at_start(matcher, statement)
 }
 
+/// Whether `statement` itself opens with a service acting (see `service_acts`).
 fn service_acts_at_start(matcher: &Matcher, statement: &str) -> bool {
     let tokens: Vec<&str> = statement.split_whitespace().collect();
     let start = usize::from(
@@ -1982,7 +1986,7 @@ fn who_options(matcher: &Matcher, stem: &str, options: &[Choice]) -> Option<Vec<
     let which_party = has_phrase(&asking, &["which", "party"])
         || has_phrase(&asking, &["what", "party"])
         || has_phrase(&asking, &["which", "parties"]);
-    if !has(&asking, &["who", "whose", "whom"]) && !which_party {
+    if !has(&asking, WHO) && !which_party {
         return None;
     }
     // "Lambda, automatically, …": an option that starts with a service names AWS.

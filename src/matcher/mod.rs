@@ -209,6 +209,15 @@ impl Layers {
 /// The factor for an entry about the other operating-system layer than the one asked.
 const OTHER_LAYER: f32 = 0.8;
 
+impl From<normalize::Party> for Owner {
+    fn from(p: normalize::Party) -> Owner {
+        match p {
+            normalize::Party::Aws => Owner::Aws,
+            normalize::Party::Customer => Owner::Customer,
+        }
+    }
+}
+
 /// An answer as routed: the entry, its owner, and the "it depends" entry it came from.
 type Routed = (usize, Owner, Option<usize>);
 
@@ -859,11 +868,7 @@ impl Matcher {
         // Unsure, but the asker said the other party does not do it and the best entry is
         // this party's ("Locking down the data center isn't something we do, right? So
         // whose is it?"): the premise and the knowledge base agree.
-        let denied_other = match q.denied {
-            Some(normalize::Party::Aws) => owner == Owner::Customer,
-            Some(normalize::Party::Customer) => owner == Owner::Aws,
-            None => false,
-        };
+        let denied_other = q.denied.is_some_and(|p| owner == p.other().into());
         if (AGREE_FLOOR..ANSWER_THRESHOLD).contains(&score)
             && denied_other
             && q.asks_owner
@@ -925,7 +930,6 @@ impl Matcher {
         if generals.iter().any(|&g| worded(g, chosen)) {
             return chosen;
         }
-
         ranked
             .iter()
             .take_while(|&&(_, s)| s >= top_score - WORDED_MARGIN)
@@ -1011,17 +1015,10 @@ impl Matcher {
         q: &Normalized,
         asked: &[Svc],
     ) -> Routed {
-        let denied = match q.denied {
-            Some(normalize::Party::Aws) => Owner::Aws,
-            Some(normalize::Party::Customer) => Owner::Customer,
-            None => return (entry, owner, via),
-        };
         // "We don't build the updates ourselves. Who does?" asks for the other party, not
         // for a split.
-        let other = if denied == Owner::Aws {
-            Owner::Customer
-        } else {
-            Owner::Aws
+        let Some(other) = q.denied.map(|p| Owner::from(p.other())) else {
+            return (entry, owner, via);
         };
         if owner == other {
             return (entry, owner, via);

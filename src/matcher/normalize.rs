@@ -1517,6 +1517,23 @@ const NEGATIONS: &[&str] = &[
     "not", "isn", "doesn", "don", "aren", "won", "cannot", "never", "shouldn", "wouldn",
 ];
 
+/// The party a word's class names (AWS's words, the customer's), if any.
+fn party_of_flag(flag: u16) -> Option<Party> {
+    if flag & class::AWS != 0 {
+        Some(Party::Aws)
+    } else if flag & class::CUSTOMER != 0 {
+        Some(Party::Customer)
+    } else {
+        None
+    }
+}
+
+/// Whether the word at `i` negates: "not", "don't", "never", "no longer".
+fn negation_at(raw: &[String], flags: &[u16], i: usize) -> bool {
+    flags.get(i).is_some_and(|f| f & class::NEGATION != 0)
+        || (raw.get(i).is_some_and(|w| w == "no") && raw.get(i + 1).is_some_and(|n| n == "longer"))
+}
+
 /// Words between a party and its negation: "AWS *will* not", "we *are* not", "we*'re* not".
 const AUXILIARIES: &[&str] = &[
     "do",
@@ -1576,22 +1593,13 @@ fn denied(raw: &[String], flags: &[u16], in_service: &[bool]) -> Option<Party> {
     {
         return None;
     }
+    // A party word that is part of a service's name ("Amazon RDS") is no party.
     let party_of = |i: usize| {
-        if in_service.get(i).copied().unwrap_or(false) {
-            None
-        } else if flags[i] & class::AWS != 0 {
-            Some(Party::Aws)
-        } else if flags[i] & class::CUSTOMER != 0 {
-            Some(Party::Customer)
-        } else {
-            None
-        }
+        (!in_service.get(i).copied().unwrap_or(false))
+            .then(|| party_of_flag(flags[i]))
+            .flatten()
     };
-    let negation_at = |i: usize| {
-        flags.get(i).is_some_and(|f| f & class::NEGATION != 0)
-            || (raw.get(i).is_some_and(|w| w == "no")
-                && raw.get(i + 1).is_some_and(|n| n == "longer"))
-    };
+    let negation_at = |i: usize| negation_at(raw, flags, i);
     let subject = |w: &str| {
         matches!(
             w,
@@ -1599,25 +1607,23 @@ fn denied(raw: &[String], flags: &[u16], in_service: &[bool]) -> Option<Party> {
         )
     };
     // "isn't solely AWS's job and isn't solely ours" denies neither: it says both.
-    let partly = |r: std::ops::Range<usize>| {
-        raw[r].iter().any(|w| {
-            matches!(
-                w.as_str(),
-                "solely"
-                    | "only"
-                    | "just"
-                    | "entirely"
-                    | "purely"
-                    | "fully"
-                    | "alone"
-                    | "wholly"
-                    | "completely"
-                    | "exclusively"
-                    | "all"
-            )
-        })
-    };
-    if partly(0..asks_at) {
+    let partly = raw[..asks_at].iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "solely"
+                | "only"
+                | "just"
+                | "entirely"
+                | "purely"
+                | "fully"
+                | "alone"
+                | "wholly"
+                | "completely"
+                | "exclusively"
+                | "all"
+        )
+    });
+    if partly {
         return None;
     }
     for i in 0..asks_at {
@@ -1669,24 +1675,12 @@ fn denied(raw: &[String], flags: &[u16], in_service: &[bool]) -> Option<Party> {
 /// question about AWS; "Do I have to X?" about the customer; "AWS doesn't X, right?" a
 /// negated claim about AWS. A question naming both parties ("AWS or me?") is neither.
 fn framing(raw: &[String], flags: &[u16]) -> Framing {
-    let party_at = |f: u16| {
-        if f & class::AWS != 0 {
-            Some(Party::Aws)
-        } else if f & class::CUSTOMER != 0 {
-            Some(Party::Customer)
-        } else {
-            None
-        }
-    };
-    let parties: Vec<Party> = flags.iter().filter_map(|&f| party_at(f)).collect();
+    let parties: Vec<Party> = flags.iter().filter_map(|&f| party_of_flag(f)).collect();
     let both = parties.contains(&Party::Aws) && parties.contains(&Party::Customer);
     let choice = both && raw.iter().any(|w| w == "or");
     // "Isn't AWS responsible for…?" asks the same as "Is AWS…?": a negative opener does
     // not negate the question.
-    let negation_at = |i: usize| {
-        flags[i] & class::NEGATION != 0
-            || (raw[i] == "no" && raw.get(i + 1).is_some_and(|n| n == "longer"))
-    };
+    let negation_at = |i: usize| negation_at(raw, flags, i);
     let opener = flags.first().is_some_and(|f| f & class::YES_NO != 0);
     let tag = flags.last().is_some_and(|f| f & class::TAG != 0);
     let negated = if opener || tag {

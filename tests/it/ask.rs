@@ -227,6 +227,8 @@ fn rds_without_custom_never_gets_an_rds_custom_answer() {
         .expect("an answer");
     assert_eq!(o, Owner::Aws);
     assert!(!id.contains("custom"), "{id}");
+    // The operating system asked about, not the engine the name of the service carries.
+    assert_eq!(id, "rds_os_patching");
     let (_, id) = answer("who patches the OS on RDS Custom for Oracle").expect("an answer");
     assert!(id.contains("rds_custom"), "{id}");
 }
